@@ -1,0 +1,188 @@
+package dk.samtale.chat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import dk.samtale.conversation.ConversationEvent;
+import dk.samtale.conversation.ConversationService;
+import dk.samtale.conversation.Message;
+import dk.samtale.conversation.MessageService;
+import dk.samtale.identity.Caller;
+import dk.samtale.identity.CallerKind;
+import dk.samtale.identity.CallerResolver;
+import dk.samtale.platform.ErrorCode;
+import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.RateLimiter;
+
+/**
+ * The real-time endpoint for citizens' apps and the staff inbox. Authenticated on the HTTP upgrade
+ * (Authorization header, or the bearer-token-carrier subprotocol from browsers); a token is never
+ * accepted in the URL. Frames are parsed, delegated and answered; the contract is asyncapi.yaml.
+ */
+@WebSocket(path = "/api/v1/chat")
+@Authenticated
+public class ChatSocket {
+
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+    static final int FRAMES_PER_SECOND = 30;
+    static final int BURST = 60;
+    /** Frames refused in a row (over the rate) before the socket is closed with 1008. */
+    static final int MAX_REFUSED_IN_A_ROW = 200;
+    static final short CLOSE_TOKEN_EXPIRED = 4001;
+    static final short CLOSE_POLICY_VIOLATION = 1008;
+
+    private final SecurityIdentity identity;
+    private final CallerResolver callers;
+    private final ChatRegistry registry;
+    private final MessageService messages;
+    private final ConversationService conversations;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Vertx vertx;
+    private final Counter framesIn;
+
+    ChatSocket(SecurityIdentity identity, CallerResolver callers, ChatRegistry registry, MessageService messages,
+            ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics) {
+        this.identity = identity;
+        this.callers = callers;
+        this.registry = registry;
+        this.messages = messages;
+        this.conversations = conversations;
+        this.json = json;
+        this.clock = clock;
+        this.vertx = vertx;
+        this.framesIn = Counter.builder("samtale.socket.frames.received").register(metrics);
+    }
+
+    @OnOpen
+    Uni<Void> open(WebSocketConnection socket) {
+        return callers.resolve(identity).flatMap(caller -> {
+            if (caller.kind() == CallerKind.service) {
+                return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
+            }
+            ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
+                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock));
+            registry.add(c);
+            closeWhenTokenExpires(socket, c);
+            c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),
+                    new ServerFrame.Limits(MessageService.MAX_BODY, 65536, FRAMES_PER_SECOND)));
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    @OnTextMessage
+    Uni<Void> frame(String text, WebSocketConnection socket) {
+        ChatConnection c = registry.get(socket.id());
+        if (c == null) {
+            return Uni.createFrom().voidItem();
+        }
+        framesIn.increment();
+        if (!c.admit()) {
+            if (c.refusedInARow() > MAX_REFUSED_IN_A_ROW) {
+                LOG.infof("closing socket %s: persistent flooding", socket.id());
+                return socket.close(new CloseReason(CLOSE_POLICY_VIOLATION, "rate limit"));
+            }
+            c.failed(null,
+                    new ProblemException(ErrorCode.RATE_LIMITED, "Too many frames; slow down", java.util.List.of(),
+                            c.retryAfterSeconds()),
+                    null);
+            return Uni.createFrom().voidItem();
+        }
+        ClientFrame frame;
+        try {
+            frame = ClientFrame.parse(read(text));
+        } catch (ClientFrame.Invalid e) {
+            c.failed(e.ref, e.problem, null);
+            return Uni.createFrom().voidItem();
+        }
+        handle(c, frame);
+        return Uni.createFrom().voidItem();
+    }
+
+    @OnClose
+    void close(WebSocketConnection socket) {
+        ChatConnection c = registry.remove(socket.id());
+        if (c != null) {
+            vertx.cancelTimer(c.expiryTimer());
+        }
+    }
+
+    private void handle(ChatConnection c, ClientFrame frame) {
+        Caller caller = c.caller();
+        if (frame instanceof ClientFrame.Send s) {
+            c.expectAck(s.clientMessageId(), s.id());
+            run(c, s, s.conversationId(), () -> messages.post(caller, s.conversationId(), s.clientMessageId(), s.body(),
+                    caller.isStaff() ? Message.Channel.web : Message.Channel.app)
+                    .invoke(posted -> c.acknowledged(posted.ack())));
+        } else if (frame instanceof ClientFrame.Read r) {
+            run(c, r, r.conversationId(), () -> messages.moveCursor(caller, r.conversationId(),
+                    ConversationEvent.Cursor.read, r.seq()));
+        } else if (frame instanceof ClientFrame.Delivered d) {
+            run(c, d, d.conversationId(), () -> messages.moveCursor(caller, d.conversationId(),
+                    ConversationEvent.Cursor.delivered, d.seq()));
+        } else if (frame instanceof ClientFrame.Typing t) {
+            run(c, t, t.conversationId(), () -> messages.typing(caller, t.conversationId()));
+        } else if (frame instanceof ClientFrame.Resume r) {
+            c.resume(r);
+        } else if (frame instanceof ClientFrame.Ping p) {
+            c.sendNow(new ServerFrame.Pong(p.id()));
+        }
+    }
+
+    /** Runs one operation; its failure becomes an error frame, and the socket stays open. */
+    private void run(ChatConnection c, ClientFrame frame, UUID conversationId,
+            java.util.function.Supplier<Uni<?>> operation) {
+        Uni.createFrom().deferred(operation).subscribe().with(ok -> {
+        }, e -> {
+            ProblemException p = e instanceof ProblemException pe
+                    ? pe
+                    : new ProblemException(ErrorCode.INTERNAL_ERROR, "The frame could not be processed; retry later");
+            if (!(e instanceof ProblemException)) {
+                LOG.errorf(e, "frame of type %s failed on socket %s", frame.getClass().getSimpleName(), c.id());
+            }
+            if (frame instanceof ClientFrame.Send s) {
+                c.sendFailed(s.clientMessageId());
+            }
+            c.failed(frame.id(), p, conversationId);
+        });
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readTree(text);
+        } catch (Exception e) {
+            throw new ClientFrame.Invalid(null,
+                    new ProblemException(ErrorCode.MALFORMED_JSON, "The frame is not valid JSON"));
+        }
+    }
+
+    private void closeWhenTokenExpires(WebSocketConnection socket, ChatConnection c) {
+        long delay = Math.max(1, Duration.between(clock.instant(), c.caller().expiresAt()).toMillis());
+        c.expiryTimer(vertx.setTimer(delay, t -> {
+            if (socket.isOpen()) {
+                // 4001: the client gets a fresh token, reconnects and resumes
+                socket.close(new CloseReason(CLOSE_TOKEN_EXPIRED, "token expired")).subscribe().with(x -> {
+                }, e -> LOG.debugf("close after token expiry failed on %s", socket.id()));
+            }
+        }));
+    }
+}

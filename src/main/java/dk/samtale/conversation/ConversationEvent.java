@@ -1,0 +1,32 @@
+package dk.samtale.conversation;
+
+import dk.samtale.identity.Actor;
+
+/**
+ * Something that happened in a conversation, for every replica's live sockets. Events are
+ * notifications, not the truth: a client that misses one recovers by resuming from the database.
+ */
+public sealed interface ConversationEvent {
+
+    Route route();
+
+    /** A message was committed. */
+    record MessagePosted(Route route, Message message) implements ConversationEvent {
+    }
+
+    /** A participant's read or delivered cursor moved forward. */
+    record CursorMoved(Route route, Actor reader, Cursor cursor, long seq) implements ConversationEvent {
+    }
+
+    /** A participant is typing (ephemeral, never stored). */
+    record Typing(Route route, Actor sender) implements ConversationEvent {
+    }
+
+    /** The conversation was created, assigned, closed or reopened. */
+    record Changed(Route route) implements ConversationEvent {
+    }
+
+    enum Cursor {
+        read, delivered
+    }
+}

@@ -1,0 +1,95 @@
+package dk.samtale.conversation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dk.samtale.identity.Caller;
+import dk.samtale.platform.Times;
+
+/**
+ * The conversation read model: conversations as one caller sees them, with unread counts. Visibility
+ * is part of every query (tenant, and the caller's citizen id or units), so a conversation the caller
+ * may not see is indistinguishable from one that does not exist.
+ */
+@ApplicationScoped
+class ConversationQueries {
+
+    enum View {
+        all, mine, unassigned
+    }
+
+    // $1 tenant, $2 citizen scope, $3 unit scope, $4 the caller's id, $5 the caller's kind
+    private static final String SELECT = """
+            SELECT c.id, c.subject, c.status, c.case_number, c.kle_class, c.last_seq, c.last_message_at, c.created_at,
+                   c.updated_at, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name AS citizen_name,
+                   c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
+                   (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
+                       AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4) AS unread,
+                   (SELECT coalesce(max(r.read_seq), 0) FROM read_cursor r WHERE r.conversation_id = c.id
+                       AND r.reader_kind <> $5) AS counterpart_read_seq
+            FROM conversation c
+            JOIN unit u ON u.id = c.unit_id
+            JOIN citizen ci ON ci.id = c.citizen_id
+            LEFT JOIN staff_member s ON s.id = c.assignee_id
+            LEFT JOIN read_cursor rc ON rc.conversation_id = c.id AND rc.reader_id = $4
+            WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3))""";
+
+    private final Pool pool;
+
+    ConversationQueries(Pool pool) {
+        this.pool = pool;
+    }
+
+    Uni<ConversationView> find(Caller caller, UUID id) {
+        Tuple args = scope(caller).addUUID(id);
+        return pool.preparedQuery(SELECT + " AND c.id = $6").execute(args)
+                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
+    }
+
+    Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, View view, int limit) {
+        String filter = switch (view) {
+            case all -> "";
+            case mine -> " AND c.assignee_id = $4";
+            case unassigned -> " AND c.assignee_id IS NULL";
+        };
+        Tuple args = scope(caller).addString(status.name()).addInteger(limit);
+        return pool.preparedQuery(SELECT + " AND c.status = $6" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
+                .execute(args)
+                .map(rows -> {
+                    List<ConversationView> list = new ArrayList<>(rows.size());
+                    rows.forEach(r -> list.add(view(r)));
+                    return list;
+                });
+    }
+
+    static Tuple scope(Caller caller) {
+        return Tuple.tuple(List.of(caller.tenantId(), caller.isCitizen() ? caller.id() : nil(),
+                caller.unitIds().toArray(UUID[]::new), caller.id(), caller.kind().name()));
+    }
+
+    private static UUID nil() {
+        // no citizen has this id: a staff caller's citizen scope matches nothing
+        return new UUID(0, 0);
+    }
+
+    private static ConversationView view(Row r) {
+        UUID assignee = r.getUUID("assignee_id");
+        return new ConversationView(r.getUUID("id"),
+                new ConversationView.Ref(r.getUUID("unit_id"), r.getString("unit_name")),
+                new ConversationView.Ref(r.getUUID("citizen_id"), r.getString("citizen_name")),
+                r.getString("subject"), Conversation.Status.valueOf(r.getString("status")),
+                assignee == null ? null : new ConversationView.Ref(assignee, r.getString("assignee_name")),
+                r.getString("case_number"), r.getString("kle_class"), r.getLong("last_seq"),
+                Times.instant(r.getOffsetDateTime("last_message_at")), Times.instant(r.getOffsetDateTime("created_at")),
+                Times.instant(r.getOffsetDateTime("updated_at")), r.getLong("read_seq"), r.getLong("unread"),
+                r.getLong("counterpart_read_seq"));
+    }
+}

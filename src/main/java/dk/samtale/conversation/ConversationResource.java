@@ -1,0 +1,166 @@
+package dk.samtale.conversation;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+import dk.samtale.identity.Caller;
+import dk.samtale.identity.CallerResolver;
+import dk.samtale.platform.ProblemException;
+
+/**
+ * Conversations and their messages over REST. Who may call what is stated per method; which
+ * conversation a caller may touch is decided in the services (foreign or unknown ids answer 404).
+ */
+@Path("/api/v1/conversations")
+@RolesAllowed({"citizen", "staff"})
+public class ConversationResource {
+
+    public record OpenConversation(UUID unitId, UUID citizenId, String subject) {
+    }
+
+    public record Assign(UUID staffId) {
+    }
+
+    public record Send(String clientMessageId, String body) {
+        @Override
+        public String toString() {
+            return "Send[" + clientMessageId + "]";
+        }
+    }
+
+    public record MarkRead(Long seq) {
+    }
+
+    public record Items<T>(List<T> items) {
+    }
+
+    private final SecurityIdentity identity;
+    private final CallerResolver callers;
+    private final ConversationService conversations;
+    private final MessageService messages;
+
+    ConversationResource(SecurityIdentity identity, CallerResolver callers, ConversationService conversations,
+            MessageService messages) {
+        this.identity = identity;
+        this.callers = callers;
+        this.conversations = conversations;
+        this.messages = messages;
+    }
+
+    /** Citizens: their conversations. Staff: their units' conversations (views mine/unassigned/all). */
+    @GET
+    public Uni<Items<ConversationView>> list(@QueryParam("status") @DefaultValue("open") String status,
+            @QueryParam("view") @DefaultValue("all") String view, @QueryParam("limit") @DefaultValue("50") int limit) {
+        Conversation.Status s = parse(Conversation.Status.class, "status", status);
+        ConversationQueries.View v = parse(ConversationQueries.View.class, "view", view);
+        if (limit < 1 || limit > MessageService.MAX_PAGE) {
+            throw ProblemException.invalid("limit", "must be 1 to " + MessageService.MAX_PAGE);
+        }
+        return caller().flatMap(c -> conversations.list(c, s, v, limit)).map(Items::new);
+    }
+
+    /** Citizens open one with a unit; staff open one with a citizen, in one of their units. */
+    @POST
+    public Uni<RestResponse<ConversationView>> open(OpenConversation body) {
+        OpenConversation b = require(body);
+        return caller().flatMap(c -> conversations.open(c, b.unitId(), b.citizenId(), b.subject()))
+                .map(v -> RestResponse.ResponseBuilder.<ConversationView>created(URI.create("/api/v1/conversations/"
+                        + v.id())).entity(v).build());
+    }
+
+    /** Participants. */
+    @GET
+    @Path("/{id}")
+    public Uni<ConversationView> get(@PathParam("id") UUID id) {
+        return caller().flatMap(c -> conversations.get(c, id));
+    }
+
+    /** Staff of the conversation's unit: assign to a colleague, or unassign with null. */
+    @POST
+    @Path("/{id}/assign")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> assign(@PathParam("id") UUID id, Assign body) {
+        Assign b = require(body);
+        return caller().flatMap(c -> conversations.assign(c, id, b.staffId()));
+    }
+
+    /** Staff of the conversation's unit. */
+    @POST
+    @Path("/{id}/close")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> close(@PathParam("id") UUID id) {
+        return caller().flatMap(c -> conversations.close(c, id));
+    }
+
+    /** Staff of the conversation's unit. */
+    @POST
+    @Path("/{id}/reopen")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> reopen(@PathParam("id") UUID id) {
+        return caller().flatMap(c -> conversations.reopen(c, id));
+    }
+
+    /** Participants: messages after a seq (ascending), or the ones just before a seq. */
+    @GET
+    @Path("/{id}/messages")
+    public Uni<MessageService.Page> messages(@PathParam("id") UUID id, @QueryParam("after") Long after,
+            @QueryParam("before") Long before, @QueryParam("limit") @DefaultValue("50") int limit) {
+        return caller().flatMap(c -> messages.page(c, id, after, before, limit));
+    }
+
+    /** Participants: 201 with the ack; 200 with the original ack when the clientMessageId was sent before. */
+    @POST
+    @Path("/{id}/messages")
+    public Uni<RestResponse<Ack>> send(@PathParam("id") UUID id, Send body) {
+        Send b = require(body);
+        return caller().flatMap(c -> messages.post(c, id, b.clientMessageId(), b.body(),
+                c.isStaff() ? Message.Channel.web : Message.Channel.app))
+                .map(p -> RestResponse.status(p.created() ? Response.Status.CREATED : Response.Status.OK, p.ack()));
+    }
+
+    /** Participants: read up to a seq (the cursor never moves back). */
+    @POST
+    @Path("/{id}/read")
+    public Uni<RestResponse<Void>> read(@PathParam("id") UUID id, MarkRead body) {
+        MarkRead b = require(body);
+        if (b.seq() == null) {
+            throw ProblemException.invalid("seq", "is required");
+        }
+        return caller().flatMap(c -> messages.moveCursor(c, id, ConversationEvent.Cursor.read, b.seq()))
+                .map(x -> RestResponse.noContent());
+    }
+
+    private Uni<Caller> caller() {
+        return callers.resolve(identity);
+    }
+
+    private static <T> T require(T body) {
+        if (body == null) {
+            throw ProblemException.invalid("body", "a JSON body is required");
+        }
+        return body;
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(field, "unknown value");
+        }
+    }
+}

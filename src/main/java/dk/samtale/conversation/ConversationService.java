@@ -1,0 +1,145 @@
+package dk.samtale.conversation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dk.samtale.identity.Caller;
+import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.Times;
+import dk.samtale.platform.Uuid7;
+
+/**
+ * Opening, listing and managing conversations. Authorisation lives here, not only in annotations:
+ * citizens see their own conversations, staff those of their units, nobody another tenant's; what a
+ * caller may not see answers "not found".
+ */
+@ApplicationScoped
+public class ConversationService {
+
+    public static final int MAX_SUBJECT = 200;
+
+    private final ConversationRepository conversations;
+    private final ConversationQueries queries;
+    private final Pool pool;
+    private final Fanout fanout;
+    private final Clock clock;
+
+    ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
+            Clock clock) {
+        this.conversations = conversations;
+        this.queries = queries;
+        this.pool = pool;
+        this.fanout = fanout;
+        this.clock = clock;
+    }
+
+    public Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, ConversationQueries.View view,
+            int limit) {
+        return queries.list(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, limit);
+    }
+
+    public Uni<ConversationView> get(Caller caller, UUID id) {
+        return queries.find(caller, id).map(v -> {
+            if (v == null) {
+                throw ProblemException.notFound("conversation");
+            }
+            return v;
+        });
+    }
+
+    /** A citizen opens a conversation with a unit of their tenant; staff open one with a citizen. */
+    public Uni<ConversationView> open(Caller caller, UUID unitId, UUID citizenId, String subject) {
+        String s = subject == null ? "" : subject.strip();
+        if (s.isEmpty() || s.length() > MAX_SUBJECT) {
+            throw ProblemException.invalid("subject", "must be 1 to " + MAX_SUBJECT + " characters");
+        }
+        if (unitId == null) {
+            throw ProblemException.invalid("unitId", "is required");
+        }
+        UUID citizen;
+        if (caller.isCitizen()) {
+            citizen = caller.id();
+        } else {
+            if (citizenId == null) {
+                throw ProblemException.invalid("citizenId", "is required");
+            }
+            if (!caller.unitIds().contains(unitId)) {
+                // staff may only open conversations in their own units
+                throw ProblemException.notFound("unit");
+            }
+            citizen = citizenId;
+        }
+        return exists("SELECT 1 FROM unit WHERE id = $1 AND tenant_id = $2", unitId, caller.tenantId(), "unit")
+                .flatMap(x -> exists("SELECT 1 FROM citizen WHERE id = $1 AND tenant_id = $2", citizen,
+                        caller.tenantId(), "citizen"))
+                .flatMap(x -> persist(caller, unitId, citizen, s))
+                .flatMap(c -> changed(caller, c));
+    }
+
+    @WithTransaction
+    Uni<Conversation> persist(Caller caller, UUID unitId, UUID citizenId, String subject) {
+        Conversation c = new Conversation();
+        Instant now = Times.now(clock);
+        c.id = Uuid7.next(clock);
+        c.tenantId = caller.tenantId();
+        c.unitId = unitId;
+        c.citizenId = citizenId;
+        c.subject = subject;
+        c.status = Conversation.Status.open;
+        c.createdAt = now;
+        c.updatedAt = now;
+        return conversations.persist(c);
+    }
+
+    public Uni<ConversationView> assign(Caller caller, UUID id, UUID staffId) {
+        Uni<Void> check = staffId == null
+                ? Uni.createFrom().voidItem()
+                : exists("SELECT 1 FROM staff_member WHERE id = $1 AND tenant_id = $2", staffId, caller.tenantId(),
+                        "staff member").replaceWithVoid();
+        return check.flatMap(x -> update(caller, id, c -> c.assigneeId = staffId)).flatMap(c -> changed(caller, c));
+    }
+
+    public Uni<ConversationView> close(Caller caller, UUID id) {
+        return update(caller, id, c -> c.status = Conversation.Status.closed).flatMap(c -> changed(caller, c));
+    }
+
+    public Uni<ConversationView> reopen(Caller caller, UUID id) {
+        return update(caller, id, c -> c.status = Conversation.Status.open).flatMap(c -> changed(caller, c));
+    }
+
+    @WithTransaction
+    Uni<Conversation> update(Caller caller, UUID id, java.util.function.Consumer<Conversation> change) {
+        return conversations.findById(id).map(c -> {
+            if (c == null || !caller.isStaff() || !caller.canSee(c.tenantId, c.unitId, c.citizenId)) {
+                throw ProblemException.notFound("conversation");
+            }
+            change.accept(c);
+            c.updatedAt = Times.now(clock);
+            return c;
+        });
+    }
+
+    private Uni<ConversationView> changed(Caller caller, Conversation c) {
+        // after commit: tell every replica, then answer with the caller's view
+        fanout.publish(new ConversationEvent.Changed(new Route(c.tenantId, c.unitId, c.citizenId, c.id)));
+        return get(caller, c.id);
+    }
+
+    private Uni<Boolean> exists(String sql, UUID id, UUID tenantId, String what) {
+        return pool.preparedQuery(sql).execute(Tuple.of(id, tenantId)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound(what);
+            }
+            return true;
+        });
+    }
+}

@@ -1,0 +1,24 @@
+package dk.samtale.conversation;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+
+/** Loads committed messages by id, for replicas that learn of them from a notification. */
+@ApplicationScoped
+public class MessageLookup {
+
+    private final MessageStore store;
+
+    MessageLookup(MessageStore store) {
+        this.store = store;
+    }
+
+    public Uni<List<Message>> byIds(Collection<UUID> ids) {
+        return store.byIds(ids);
+    }
+}

@@ -1,0 +1,166 @@
+package dk.samtale.conversation;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+import dk.samtale.identity.Caller;
+import dk.samtale.platform.ErrorCode;
+import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.Times;
+import dk.samtale.platform.Uuid7;
+
+/**
+ * The message path: store first (one statement: authorise, dedupe, next seq, insert), answer with the
+ * ack only after commit, then notify every replica. Read and delivered receipts and typing notices
+ * go the same way.
+ */
+@ApplicationScoped
+public class MessageService {
+
+    /** Longest accepted body, in Unicode code points. */
+    public static final int MAX_BODY = 4000;
+    public static final int MAX_PAGE = 200;
+    private static final Pattern CLIENT_MESSAGE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    /** A stored (or already stored) message and whether this call created it. */
+    public record Posted(Ack ack, boolean created) {
+    }
+
+    /** A page of messages in ascending seq order. */
+    public record Page(List<Message> items, boolean hasMore) {
+    }
+
+    private final MessageStore store;
+    private final ConversationQueries queries;
+    private final Fanout fanout;
+    private final Clock clock;
+    private final Counter stored;
+    private final Counter duplicates;
+
+    MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics) {
+        this.store = store;
+        this.queries = queries;
+        this.fanout = fanout;
+        this.clock = clock;
+        this.stored = Counter.builder("samtale.messages.stored").description("Messages committed").register(metrics);
+        this.duplicates = Counter.builder("samtale.messages.duplicates")
+                .description("Sends answered with the original ack of a repeated clientMessageId").register(metrics);
+    }
+
+    public Uni<Posted> post(Caller caller, UUID conversationId, String clientMessageId, String body,
+            Message.Channel channel) {
+        validate(conversationId, clientMessageId, body);
+        Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId, body,
+                channel,
+                Times.now(clock));
+        UUID citizenScope = caller.isCitizen() ? caller.id() : new UUID(0, 0);
+        return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft)
+                .flatMap(outcome -> {
+                    if (outcome instanceof MessageStore.Outcome.Stored s) {
+                        stored.increment();
+                        fanout.publish(new ConversationEvent.MessagePosted(s.route(), s.message()));
+                        return Uni.createFrom().item(new Posted(s.message().ack(), true));
+                    }
+                    if (outcome instanceof MessageStore.Outcome.Duplicate d) {
+                        duplicates.increment();
+                        return Uni.createFrom().item(new Posted(d.original().ack(), false));
+                    }
+                    return refusal(caller, conversationId);
+                });
+    }
+
+    private Uni<Posted> refusal(Caller caller, UUID conversationId) {
+        return queries.find(caller, conversationId).map(v -> {
+            if (v == null) {
+                throw ProblemException.notFound("conversation");
+            }
+            throw new ProblemException(ErrorCode.CONVERSATION_CLOSED, "The conversation is closed");
+        });
+    }
+
+    /** Messages after a seq (ascending), or the ones just before a seq. */
+    public Uni<Page> page(Caller caller, UUID conversationId, Long after, Long before, int limit) {
+        if (after != null && before != null) {
+            throw ProblemException.invalid("after", "use either after or before, not both");
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ProblemException.invalid("limit", "must be 1 to " + MAX_PAGE);
+        }
+        return visible(caller, conversationId).flatMap(v -> {
+            Uni<List<Message>> fetched = before != null
+                    ? store.before(conversationId, before, limit + 1)
+                    : store.after(conversationId, after == null ? 0 : after, limit + 1);
+            return fetched.map(list -> {
+                boolean more = list.size() > limit;
+                if (!more) {
+                    return new Page(list, false);
+                }
+                // before: the extra row is the oldest (first); after: the newest (last)
+                return new Page(before != null ? list.subList(1, list.size()) : list.subList(0, limit), true);
+            });
+        });
+    }
+
+    /** Up to {@code limit} messages after a seq, for a socket's resume or gap fill. */
+    public Uni<List<Message>> since(Caller caller, UUID conversationId, long afterSeq, int limit) {
+        return visible(caller, conversationId).flatMap(v -> store.after(conversationId, afterSeq, limit));
+    }
+
+    public Uni<Void> moveCursor(Caller caller, UUID conversationId, ConversationEvent.Cursor cursor, long seq) {
+        if (seq < 0) {
+            throw ProblemException.invalid("seq", "must be 0 or more");
+        }
+        return visible(caller, conversationId)
+                .flatMap(v -> store.moveCursor(conversationId, caller.actor(), cursor, seq)
+                        .invoke(moved -> {
+                            if (moved >= 0) {
+                                fanout.publish(new ConversationEvent.CursorMoved(v.route(caller.tenantId()),
+                                        caller.actor().withoutName(), cursor, moved));
+                            }
+                        }))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> typing(Caller caller, UUID conversationId) {
+        return visible(caller, conversationId)
+                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v.route(caller.tenantId()),
+                        caller.actor().withoutName())))
+                .replaceWithVoid();
+    }
+
+    private Uni<ConversationView> visible(Caller caller, UUID conversationId) {
+        if (conversationId == null) {
+            throw ProblemException.invalid("conversationId", "is required");
+        }
+        return queries.find(caller, conversationId).map(v -> {
+            if (v == null) {
+                throw ProblemException.notFound("conversation");
+            }
+            return v;
+        });
+    }
+
+    private static void validate(UUID conversationId, String clientMessageId, String body) {
+        if (conversationId == null) {
+            throw ProblemException.invalid("conversationId", "is required");
+        }
+        if (clientMessageId == null || !CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
+            throw ProblemException.invalid("clientMessageId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+        }
+        if (body == null || body.isBlank()) {
+            throw new ProblemException(ErrorCode.BODY_EMPTY, "The message body is empty");
+        }
+        if (body.codePointCount(0, body.length()) > MAX_BODY) {
+            throw new ProblemException(ErrorCode.BODY_TOO_LONG, "The message body is longer than " + MAX_BODY
+                    + " characters");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dk.samtale.conversation;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+import dk.samtale.identity.Actor;
+import dk.samtale.platform.Times;
+
+/**
+ * Messages in PostgreSQL through the reactive client. The message path is one statement: it is
+ * atomic on its own, so it needs no explicit transaction and costs one round trip.
+ */
+@ApplicationScoped
+class MessageStore {
+
+    /** What a post attempt came to. */
+    sealed interface Outcome {
+        record Stored(Message message, Route route) implements Outcome {
+        }
+
+        /** The sender already sent this clientMessageId: here is the original. */
+        record Duplicate(Message original) implements Outcome {
+        }
+
+        /** No open conversation visible to the sender with that id. */
+        record Refused() implements Outcome {
+        }
+    }
+
+    private static final String COLUMNS = """
+            m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body, m.channel,
+            m.created_at, coalesce(s.name, ci.name) AS sender_name""";
+    private static final String FROM = """
+            FROM message m
+            LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
+            LEFT JOIN citizen ci ON m.sender_kind = 'citizen' AND ci.id = m.sender_id""";
+
+    // Takes the next seq under the conversation's row lock and inserts the message, all or nothing.
+    // The WHERE clause is the authorisation: the sender must be the conversation's citizen or a member
+    // of its unit, in the same tenant, and the conversation must be open.
+    private static final String POST = """
+            WITH c AS (
+              UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
+              WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
+              RETURNING id, last_seq, unit_id, citizen_id)
+            INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body, channel, created_at)
+            SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $9 FROM c
+            RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id""";
+
+    private final Pool pool;
+
+    MessageStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft) {
+        Tuple args = Tuple.tuple(List.of(draft.conversationId(), tenantId, citizenScope, unitScope, draft.id(),
+                draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
+                Times.utc(draft.createdAt()), draft.body(), draft.channel().name()));
+        return pool.preparedQuery(POST).execute(args)
+                .onItem().transformToUni(rows -> {
+                    if (rows.size() == 0) {
+                        // not visible or closed; or a retry of a message sent before the conversation closed
+                        return original(draft).map(o -> o == null ? new Outcome.Refused() : o);
+                    }
+                    Row row = rows.iterator().next();
+                    Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
+                            draft.clientMessageId(), draft.body(), draft.channel(), draft.createdAt());
+                    Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
+                            draft.conversationId());
+                    return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
+                })
+                .onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft));
+    }
+
+    private Uni<Outcome> original(Message draft) {
+        return pool
+                .preparedQuery(
+                        "SELECT " + COLUMNS + " " + FROM + " WHERE m.sender_id = $1 AND m.client_message_id = $2")
+                .execute(Tuple.of(draft.sender().id(), draft.clientMessageId()))
+                .map(rows -> rows.size() == 0 ? null : new Outcome.Duplicate(message(rows.iterator().next())));
+    }
+
+    /** Messages with seq in (afterSeq, afterSeq + limit], ascending. */
+    Uni<List<Message>> after(UUID conversationId, long afterSeq, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " " + FROM
+                + " WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3")
+                .execute(Tuple.of(conversationId, afterSeq, limit)).map(MessageStore::messages);
+    }
+
+    /** The {@code limit} messages just before {@code beforeSeq}, ascending. */
+    Uni<List<Message>> before(UUID conversationId, long beforeSeq, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " " + FROM
+                + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3")
+                .execute(Tuple.of(conversationId, beforeSeq, limit))
+                .map(rows -> {
+                    List<Message> list = messages(rows);
+                    java.util.Collections.reverse(list);
+                    return list;
+                });
+    }
+
+    Uni<List<Message>> byIds(Collection<UUID> ids) {
+        return pool
+                .preparedQuery(
+                        "SELECT " + COLUMNS + " " + FROM + " WHERE m.id = ANY($1) ORDER BY m.conversation_id, m.seq")
+                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(MessageStore::messages);
+    }
+
+    /**
+     * Moves a reader's read or delivered cursor forward (never back, never past the last message).
+     * Returns the new cursor value, or -1 when nothing moved.
+     */
+    Uni<Long> moveCursor(UUID conversationId, Actor reader, ConversationEvent.Cursor cursor, long seq) {
+        String column = cursor == ConversationEvent.Cursor.read ? "read_seq" : "delivered_seq";
+        String sql = """
+                INSERT INTO read_cursor AS r (conversation_id, reader_id, reader_kind, %1$s)
+                SELECT c.id, $2, $3, least($4, c.last_seq) FROM conversation c WHERE c.id = $1
+                ON CONFLICT (conversation_id, reader_id) DO UPDATE SET %1$s = EXCLUDED.%1$s
+                WHERE r.%1$s < EXCLUDED.%1$s
+                RETURNING %1$s""".formatted(column);
+        return pool.preparedQuery(sql).execute(Tuple.of(conversationId, reader.id(), reader.kind().name(), seq))
+                .map(rows -> rows.size() == 0 ? -1L : rows.iterator().next().getLong(0));
+    }
+
+    private static List<Message> messages(RowSet<Row> rows) {
+        List<Message> list = new ArrayList<>(rows.size());
+        rows.forEach(r -> list.add(message(r)));
+        return list;
+    }
+
+    private static Message message(Row r) {
+        Actor sender = new Actor(Actor.ActorKind.valueOf(r.getString("sender_kind")), r.getUUID("sender_id"),
+                r.getString("sender_name"));
+        return new Message(r.getUUID("id"), r.getUUID("conversation_id"), r.getLong("seq"), sender,
+                r.getString("client_message_id"), r.getString("body"), Message.Channel.valueOf(r.getString("channel")),
+                Times.instant(r.getOffsetDateTime("created_at")));
+    }
+
+    private static boolean isIdempotencyConflict(Throwable t) {
+        return t instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && String.valueOf(pg.getConstraint()).equals("message_idempotency");
+    }
+}

@@ -1,0 +1,98 @@
+package dk.samtale.demo;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dk.samtale.platform.Times;
+import dk.samtale.platform.Uuid7;
+
+/**
+ * Dev/demo only: on first start with an empty database, seeds a demo municipality (Varde, the unit
+ * "Jobcenter – Team Ung", two caseworkers, two citizens with made-up CPR numbers and one open
+ * conversation) and prints how to get tokens. Not part of the prod build.
+ */
+@ApplicationScoped
+@IfBuildProfile("dev")
+class DemoSeeder {
+
+    private static final Logger LOG = Logger.getLogger(DemoSeeder.class);
+    static final String UNIT_EXTERNAL_ID = "jobcenter-team-ung";
+    // made up: CPR numbers that fail the modulus-11 check, so they belong to nobody
+    static final String SOFIE_CPR = "0101001234";
+    static final String MADS_CPR = "0202002345";
+
+    private final Pool pool;
+    private final Clock clock;
+    private final DemoConfig config;
+    private final int port;
+
+    DemoSeeder(Pool pool, Clock clock, DemoConfig config, @ConfigProperty(name = "quarkus.http.port") int port) {
+        this.pool = pool;
+        this.clock = clock;
+        this.config = config;
+        this.port = port;
+    }
+
+    void seed(@Observes StartupEvent start) {
+        if (!config.enabled()) {
+            return;
+        }
+        pool.query("SELECT count(*) FROM tenant").execute()
+                .flatMap(rows -> rows.iterator().next().getLong(0) > 0
+                        ? Uni.createFrom().item(false)
+                        : pool.withTransaction(this::insert).replaceWith(true))
+                .await().indefinitely()
+                .booleanValue();
+        String base = "http://localhost:" + port;
+        LOG.infof("""
+
+                ==== Samtale demo ====
+                Demo municipality: Varde Kommune, unit "Jobcenter – Team Ung".
+                Users: mette, jonas (caseworkers), sofie, mads (citizens), case-system (journal reader).
+                  curl -s %1$s/dev/tokens              # list the demo users
+                  TOKEN=$(curl -s %1$s/dev/tokens/sofie | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+                  curl -s -H "Authorization: Bearer $TOKEN" %1$s/api/v1/conversations
+                WebSocket: ws://localhost:%2$d/api/v1/chat (Authorization: Bearer <token>)
+                API docs: %1$s/q/swagger-ui  ·  contracts: %1$s/openapi/openapi.yaml, %1$s/openapi/asyncapi.yaml
+                ======================""", base, port);
+    }
+
+    private Uni<Void> insert(SqlClient tx) {
+        OffsetDateTime now = Times.utc(Times.now(clock));
+        UUID tenant = Uuid7.next(clock);
+        UUID unit = Uuid7.next(clock);
+        UUID otherUnit = Uuid7.next(clock);
+        UUID sofie = Uuid7.next(clock);
+        UUID mads = Uuid7.next(clock);
+        return tx.preparedQuery("INSERT INTO tenant (id, slug, name) VALUES ($1, 'varde', 'Varde Kommune')")
+                .execute(Tuple.of(tenant))
+                .flatMap(x -> tx.preparedQuery(
+                        "INSERT INTO unit (id, tenant_id, name, external_id) VALUES ($1, $2, $3, $4), ($5, $2, $6, $7)")
+                        .execute(Tuple.tuple(java.util.List.of(unit, tenant, "Jobcenter – Team Ung", UNIT_EXTERNAL_ID,
+                                otherUnit, "Børn og Unge", "boern-og-unge"))))
+                .flatMap(x -> tx.preparedQuery(
+                        "INSERT INTO staff_member (id, tenant_id, subject, name, last_seen_at) VALUES ($1, $2, 'mette', 'Mette Sørensen', $4), ($3, $2, 'jonas', 'Jonas Holm', $4)")
+                        .execute(Tuple.of(Uuid7.next(clock), tenant, Uuid7.next(clock), now)))
+                .flatMap(x -> tx.preparedQuery(
+                        "INSERT INTO citizen (id, tenant_id, cpr, name, created_at) VALUES ($1, $2, $3, 'Sofie Jensen', $5), ($4, $2, $6, 'Mads Nielsen', $5)")
+                        .execute(Tuple.tuple(java.util.List.of(sofie, tenant, SOFIE_CPR, mads, now, MADS_CPR))))
+                .flatMap(x -> tx.preparedQuery(
+                        "INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)")
+                        .execute(Tuple.of(Uuid7.next(clock), tenant, unit, sofie, now)))
+                .replaceWithVoid();
+    }
+}

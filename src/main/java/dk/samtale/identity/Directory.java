@@ -1,0 +1,75 @@
+package dk.samtale.identity;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.Times;
+import dk.samtale.platform.Uuid7;
+
+/** Units, staff and citizens of a tenant, as callers may look them up. */
+@ApplicationScoped
+public class Directory {
+
+    private static final Pattern CPR = Pattern.compile("\\d{10}");
+
+    /** An id with a display name. */
+    public record Entry(UUID id, String name) {
+    }
+
+    private final Pool pool;
+    private final Clock clock;
+
+    Directory(Pool pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    public Uni<List<Entry>> units(Caller caller) {
+        return pool.preparedQuery("SELECT id, name FROM unit WHERE tenant_id = $1 ORDER BY name")
+                .execute(Tuple.of(caller.tenantId())).map(Directory::entries);
+    }
+
+    public Uni<List<Entry>> myUnits(Caller caller) {
+        return pool.preparedQuery("SELECT id, name FROM unit WHERE tenant_id = $1 AND id = ANY($2) ORDER BY name")
+                .execute(Tuple.of(caller.tenantId(), caller.unitIds().toArray(UUID[]::new))).map(Directory::entries);
+    }
+
+    public Uni<List<Entry>> staff(Caller caller) {
+        return pool.preparedQuery("SELECT id, name FROM staff_member WHERE tenant_id = $1 ORDER BY name")
+                .execute(Tuple.of(caller.tenantId())).map(Directory::entries);
+    }
+
+    /**
+     * Finds the citizen with this CPR in the caller's tenant, registering them if they are new (staff
+     * may write to a citizen who has not used the app yet). The CPR is never logged.
+     */
+    public Uni<Entry> citizenByCpr(Caller caller, String cpr) {
+        if (cpr == null || !CPR.matcher(cpr).matches()) {
+            throw ProblemException.invalid("cpr", "must be 10 digits");
+        }
+        return pool.preparedQuery("""
+                INSERT INTO citizen (id, tenant_id, cpr, name, created_at) VALUES ($1, $2, $3, NULL, $4)
+                ON CONFLICT (tenant_id, cpr) DO UPDATE SET cpr = EXCLUDED.cpr
+                RETURNING id, name""")
+                .execute(Tuple.of(Uuid7.next(clock), caller.tenantId(), cpr, Times.utc(Times.now(clock))))
+                .map(rows -> entries(rows).get(0));
+    }
+
+    private static List<Entry> entries(RowSet<Row> rows) {
+        List<Entry> list = new ArrayList<>(rows.size());
+        rows.forEach(r -> list.add(new Entry(r.getUUID("id"), r.getString("name"))));
+        return list;
+    }
+}

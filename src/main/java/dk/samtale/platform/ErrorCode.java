@@ -1,0 +1,50 @@
+package dk.samtale.platform;
+
+/**
+ * The stable error codes of the API, shared by REST problems ({@code urn:samtale:problem:<code>}) and
+ * WebSocket error frames. Clients branch on {@link #code()}; the codes never change meaning.
+ */
+public enum ErrorCode {
+    MALFORMED_JSON("malformed-json", 400, "Malformed JSON"), INVALID_FIELD("invalid-field", 400,
+            "Invalid field"), BODY_EMPTY("body-empty", 400, "Message body is empty"), BODY_TOO_LONG("body-too-long",
+                    400, "Message body is too long"), UNKNOWN_FRAME_TYPE("unknown-frame-type", 400,
+                            "Unknown frame type"), UNAUTHORIZED("unauthorized", 401, "Unauthorized"), FORBIDDEN(
+                                    "forbidden", 403,
+                                    "Forbidden"), NOT_FOUND("not-found", 404, "Not found"), METHOD_NOT_ALLOWED(
+                                            "method-not-allowed", 405,
+                                            "Method not allowed"), CONVERSATION_CLOSED("conversation-closed", 409,
+                                                    "Conversation is closed"), PAYLOAD_TOO_LARGE("payload-too-large",
+                                                            413, "Payload too large"), UNSUPPORTED_MEDIA_TYPE(
+                                                                    "unsupported-media-type", 415,
+                                                                    "Unsupported media type"), RATE_LIMITED(
+                                                                            "rate-limited", 429,
+                                                                            "Too many requests"), INTERNAL_ERROR(
+                                                                                    "internal-error", 500,
+                                                                                    "Internal error");
+
+    private final String code;
+    private final int status;
+    private final String title;
+
+    ErrorCode(String code, int status, String title) {
+        this.code = code;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String type() {
+        return "urn:samtale:problem:" + code;
+    }
+}

@@ -1,0 +1,85 @@
+package dk.samtale.platform;
+
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * The one place where failures become RFC 9457 problems: stable type URIs, safe details, no stack
+ * traces, exception class names or personal data.
+ */
+class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    Response problem(ProblemException e, UriInfo uri) {
+        Response.ResponseBuilder r = respond(Problem.of(e, path(uri)));
+        if (e.retryAfterSeconds() != null) {
+            r.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
+        }
+        return r.build();
+    }
+
+    @ServerExceptionMapper
+    Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        // Jackson's message can quote the input, so it is not passed on.
+        return respond(Problem.of(ErrorCode.MALFORMED_JSON, "The request body is not valid JSON for this operation",
+                path(uri))).build();
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    Response unauthorized(RuntimeException e, UriInfo uri) {
+        return respond(Problem.of(ErrorCode.UNAUTHORIZED, "A valid bearer token is required", path(uri)))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(Problem.of(ErrorCode.FORBIDDEN, "This caller may not use this operation", path(uri))).build();
+    }
+
+    @ServerExceptionMapper
+    Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        ErrorCode code = switch (status) {
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> status < 500 ? ErrorCode.MALFORMED_JSON : ErrorCode.INTERNAL_ERROR;
+        };
+        if (e instanceof NotAllowedException || e instanceof NotSupportedException || status != 500) {
+            return respond(Problem.of(code, code.title(), path(uri))).build();
+        }
+        return unexpected(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    Response unexpected(Throwable e, UriInfo uri) {
+        LOG.errorf(e, "unexpected failure on %s", path(uri));
+        return respond(Problem.of(ErrorCode.INTERNAL_ERROR, "The request could not be completed", path(uri))).build();
+    }
+
+    private static Response.ResponseBuilder respond(Problem p) {
+        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p);
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getRequestUri().getRawPath();
+    }
+}
