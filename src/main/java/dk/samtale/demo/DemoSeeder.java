@@ -26,7 +26,7 @@ import dk.samtale.platform.Uuid7;
  * conversation) and prints how to get tokens. Not part of the prod build.
  */
 @ApplicationScoped
-@IfBuildProfile("dev")
+@IfBuildProfile("demo")
 class DemoSeeder {
 
     private static final Logger LOG = Logger.getLogger(DemoSeeder.class);

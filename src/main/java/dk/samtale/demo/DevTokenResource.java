@@ -13,7 +13,7 @@ import dk.samtale.platform.ProblemException;
 
 /** Dev/demo only: tokens for the demo users. Not part of the prod build. */
 @Path("/dev/tokens")
-@IfBuildProfile("dev")
+@IfBuildProfile("demo")
 public class DevTokenResource {
 
     public record DemoUserInfo(String login, CallerKind kind, String name, String tokenUrl) {

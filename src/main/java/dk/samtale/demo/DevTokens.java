@@ -33,7 +33,7 @@ import dk.samtale.identity.IdentityConfig;
  * restart invalidates old demo tokens and no private key is ever on disk or in git.
  */
 @ApplicationScoped
-@IfBuildProfile("dev")
+@IfBuildProfile("demo")
 class DevTokens {
 
     static final Duration LIFETIME = Duration.ofHours(8);

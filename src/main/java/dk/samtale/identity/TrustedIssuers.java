@@ -74,7 +74,8 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
 
     @Override
     public int priority() {
-        return 100;
+        // higher runs first; SmallRye's single-issuer validator has the default, 1001
+        return 2000;
     }
 
     @Override

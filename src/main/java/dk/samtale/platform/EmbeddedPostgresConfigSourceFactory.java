@@ -6,14 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
-import io.smallrye.config.PropertiesConfigSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -34,20 +35,68 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        if (ExecutionMode.current() == ExecutionMode.UNSET) {
+            // building (augmentation), not running: a URL seen now would be baked into the jar
+            return List.of();
+        }
         if (isSet(context, "quarkus.datasource.reactive.url") || isSet(context, "quarkus.datasource.jdbc.url")) {
             return List.of();
         }
-        int port = Integer.getInteger(RUNNING_PORT, -1);
-        if (port < 0) {
-            port = start(context);
-            System.setProperty(RUNNING_PORT, Integer.toString(port));
+        return List.of(new Lazy(context));
+    }
+
+    /**
+     * Starts PostgreSQL only when a datasource URL is first read.
+     */
+    private static final class Lazy implements ConfigSource {
+        private static final Set<String> KEYS = Set.of("quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url",
+                "quarkus.datasource.username", "quarkus.datasource.password");
+        private final ConfigSourceContext context;
+        private volatile Map<String, String> values;
+
+        Lazy(ConfigSourceContext context) {
+            this.context = context;
         }
-        String hostPort = "localhost:" + port + "/postgres";
-        return List.of(new PropertiesConfigSource(Map.of(
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort,
-                "quarkus.datasource.reactive.url", "postgresql://" + hostPort,
-                "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres"), "embedded-postgres", 150));
+
+        @Override
+        public Set<String> getPropertyNames() {
+            return KEYS;
+        }
+
+        @Override
+        public String getValue(String name) {
+            return KEYS.contains(name) ? values().get(name) : null;
+        }
+
+        @Override
+        public String getName() {
+            return "embedded-postgres";
+        }
+
+        @Override
+        public int getOrdinal() {
+            return 150;
+        }
+
+        private Map<String, String> values() {
+            if (values == null) {
+                synchronized (EmbeddedPostgresConfigSourceFactory.class) {
+                    if (values == null) {
+                        int port = Integer.getInteger(RUNNING_PORT, -1);
+                        if (port < 0) {
+                            port = start(context);
+                            System.setProperty(RUNNING_PORT, Integer.toString(port));
+                        }
+                        String hostPort = "localhost:" + port + "/postgres";
+                        values = Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort,
+                                "quarkus.datasource.reactive.url", "postgresql://" + hostPort,
+                                "quarkus.datasource.username", "postgres",
+                                "quarkus.datasource.password", "postgres");
+                    }
+                }
+            }
+            return values;
+        }
     }
 
     private static int start(ConfigSourceContext context) {
@@ -57,7 +106,10 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     // Durable commits stay on: the benchmarks must measure what production does.
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "256MB");
+                    .setServerConfig("shared_buffers", "256MB")
+                    // PostgreSQL's own log lands in ours: never with statements or key values (DETAIL)
+                    .setServerConfig("log_min_error_statement", "panic")
+                    .setServerConfig("log_error_verbosity", "terse");
             if (!ephemeral) {
                 Path dataDir = Path.of(dir == null ? ".samtale/pgdata" : dir).toAbsolutePath();
                 Files.createDirectories(dataDir);

@@ -1,0 +1,63 @@
+package dk.samtale.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+/** The frame schemas of openapi/asyncapi.yaml, to hold every real frame to the contract. */
+public final class FrameSchemas {
+
+    /** Server frame type → its schema name in asyncapi.yaml. */
+    static final Map<String, String> SERVER = Map.of("hello", "HelloFrame", "ack", "AckFrame", "message",
+            "MessageFrame",
+            "read", "ReadReceiptFrame", "delivered", "DeliveredReceiptFrame", "typing", "TypingNoticeFrame",
+            "conversation", "ConversationFrame", "synced", "SyncedFrame", "pong", "PongFrame", "error", "ErrorFrame");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNode SCHEMAS = load();
+    private static final Map<String, JsonSchema> COMPILED = new ConcurrentHashMap<>();
+
+    private FrameSchemas() {
+    }
+
+    /** Problems of a server frame against its schema; empty when it conforms. */
+    public static Set<ValidationMessage> check(JsonNode frame) {
+        String type = frame.path("type").asText();
+        String schema = SERVER.get(type);
+        if (schema == null) {
+            return Set.of(ValidationMessage.builder().message("undocumented frame type " + type).build());
+        }
+        return schema(schema).validate(frame);
+    }
+
+    public static JsonSchema schema(String name) {
+        return COMPILED.computeIfAbsent(name, n -> {
+            ObjectNode root = JSON.createObjectNode();
+            root.set("definitions", SCHEMAS);
+            root.put("$ref", "#/definitions/" + n);
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(root);
+        });
+    }
+
+    private static JsonNode load() {
+        try {
+            JsonNode doc = new YAMLMapper().readTree(Files.readString(Path.of("openapi/asyncapi.yaml")));
+            String schemas = JSON.writeValueAsString(doc.path("components").path("schemas"))
+                    .replace("#/components/schemas/", "#/definitions/");
+            return JSON.readTree(schemas);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read openapi/asyncapi.yaml", e);
+        }
+    }
+}

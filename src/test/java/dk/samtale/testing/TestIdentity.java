@@ -1,0 +1,84 @@
+package dk.samtale.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Generates a key pair per trusted test issuer at the start of the run (no key is committed), writes
+ * the public key sets where the issuer config points, and keeps the private keys in a temp folder
+ * that {@link Tokens} signs with.
+ */
+public class TestIdentity implements QuarkusTestResourceLifecycleManager {
+
+    static final String KEYS_DIR = "samtale.test.keys-dir";
+    public static final String AUDIENCE = "samtale";
+
+    /** Issuer name → (kind, tenant slug). "rogue" signs but is not trusted. */
+    static final Map<String, String[]> ISSUERS = Map.of(
+            "citizen-testby", new String[]{"citizen", "testby"},
+            "staff-testby", new String[]{"staff", "testby"},
+            "service-testby", new String[]{"service", "testby"},
+            "citizen-andenby", new String[]{"citizen", "andenby"},
+            "staff-andenby", new String[]{"staff", "andenby"});
+
+    static String issuerUrl(String name) {
+        return "https://idp.test/" + name;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path dir = Files.createTempDirectory("samtale-test-keys");
+            Map<String, String> config = new HashMap<>();
+            for (var e : ISSUERS.entrySet()) {
+                String name = e.getKey();
+                KeyPair pair = generate(dir, name);
+                RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) pair.getPublic());
+                jwk.setKeyId(name);
+                Path jwks = dir.resolve(name + "-jwks.json");
+                Files.writeString(jwks, new JsonWebKeySet(jwk).toJson());
+                String prefix = "samtale.identity.issuers." + name + ".";
+                config.put(prefix + "issuer", issuerUrl(name));
+                config.put(prefix + "kind", e.getValue()[0]);
+                config.put(prefix + "tenant", e.getValue()[1]);
+                config.put(prefix + "jwks", jwks.toString());
+                config.put(prefix + "audience", AUDIENCE);
+            }
+            generate(dir, "rogue");
+            System.setProperty(KEYS_DIR, dir.toString());
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static KeyPair generate(Path dir, String name) throws IOException {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair pair = g.generateKeyPair();
+            Files.writeString(dir.resolve(name + ".key"),
+                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+            return pair;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+    }
+}

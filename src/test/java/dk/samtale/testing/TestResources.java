@@ -1,0 +1,11 @@
+package dk.samtale.testing;
+
+import io.quarkus.test.common.QuarkusTestResource;
+
+/**
+ * Registers the test identity for every {@code @QuarkusTest}, so the whole suite shares one running
+ * application (a restart per class would cost seconds each).
+ */
+@QuarkusTestResource(TestIdentity.class)
+public class TestResources {
+}

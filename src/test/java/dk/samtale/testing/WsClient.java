@@ -1,0 +1,187 @@
+package dk.samtale.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.ValidationMessage;
+
+import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+/**
+ * A WebSocket client for tests, on plain Vert.x: connects like the mobile app (Authorization header)
+ * or like a browser (bearer-token-carrier subprotocol), and checks every frame it receives against
+ * asyncapi.yaml.
+ */
+public final class WsClient implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Vertx VERTX = Vertx.vertx();
+    private static final HttpClient HTTP = VERTX.createHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebSocket socket;
+    private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final List<String> contractViolations = new ArrayList<>();
+    private final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+    private WsClient(WebSocket socket) {
+        this.socket = socket;
+        socket.textMessageHandler(text -> {
+            try {
+                JsonNode frame = JSON.readTree(text);
+                Set<ValidationMessage> problems = FrameSchemas.check(frame);
+                if (!problems.isEmpty()) {
+                    contractViolations.add(frame.path("type").asText() + ": " + problems + " in " + text);
+                }
+                frames.add(frame);
+            } catch (Exception e) {
+                contractViolations.add("not JSON: " + text);
+            }
+        });
+        socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+    }
+
+    /** Connects as a mobile app does: bearer token in the Authorization header. */
+    public static WsClient connect(String token) {
+        return connect(options().addHeader("Authorization", "Bearer " + token));
+    }
+
+    /** Connects as a browser does: the token travels in the Sec-WebSocket-Protocol header. */
+    public static WsClient connectAsBrowser(String token) {
+        return connect(options().setSubProtocols(List.of("bearer-token-carrier", "quarkus-http-upgrade#Authorization#"
+                + URLEncoder.encode("Bearer " + token, StandardCharsets.UTF_8).replace("+", "%20"))));
+    }
+
+    /** Tries to connect; returns the HTTP status of a refused upgrade, or 101. */
+    public static int upgradeStatus(WebSocketConnectOptions options) {
+        try {
+            WebSocket ws = HTTP.webSocket(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ws.close();
+            return 101;
+        } catch (Exception e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+                return rejected.getStatus();
+            }
+            throw new AssertionError("unexpected failure to connect", e);
+        }
+    }
+
+    public static WebSocketConnectOptions options() {
+        return new WebSocketConnectOptions().setHost("localhost").setPort(RestAssured.port).setURI("/api/v1/chat");
+    }
+
+    public static WsClient connect(WebSocketConnectOptions options) {
+        try {
+            // handlers are set in the connect callback, on the socket's event loop, before any frame arrives
+            WsClient c = HTTP.webSocket(options).map(WsClient::new).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            c.await("hello");
+            return c;
+        } catch (Exception e) {
+            throw new AssertionError("could not connect", e);
+        }
+    }
+
+    public void send(Map<String, ?> frame) {
+        try {
+            sendRaw(JSON.writeValueAsString(frame));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void sendRaw(String text) {
+        socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** The next frame of this type (frames of other types before it are dropped). */
+    public JsonNode await(String type) {
+        return await(f -> type.equals(f.path("type").asText()), type);
+    }
+
+    public JsonNode await(Predicate<JsonNode> match, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                JsonNode f = frames.poll(50, TimeUnit.MILLISECONDS);
+                if (f != null && match.test(f)) {
+                    assertContract();
+                    return f;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return fail("no " + what + " frame within " + WAIT);
+    }
+
+    /** Asserts that no frame of this type arrives within a short while. */
+    public void assertNoFrame(String type, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                JsonNode f = frames.poll(20, TimeUnit.MILLISECONDS);
+                if (f != null && type.equals(f.path("type").asText())) {
+                    fail("unexpected " + type + " frame: " + f);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every frame received so far, without waiting. */
+    public List<JsonNode> drain() {
+        List<JsonNode> list = new ArrayList<>();
+        frames.drainTo(list);
+        return list;
+    }
+
+    public short awaitClose() {
+        try {
+            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return fail("socket not closed within " + WAIT);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    public void assertContract() {
+        assertTrue(contractViolations.isEmpty(), () -> "frames that break asyncapi.yaml: " + contractViolations);
+    }
+
+    @Override
+    public void close() {
+        assertContract();
+        if (!socket.isClosed()) {
+            socket.close();
+        }
+    }
+
+    public static void assertClosedWith(WsClient c, int code) {
+        assertEquals(code, c.awaitClose());
+    }
+}
