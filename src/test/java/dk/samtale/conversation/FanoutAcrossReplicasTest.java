@@ -1,0 +1,69 @@
+package dk.samtale.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dk.samtale.testing.Api;
+import dk.samtale.testing.World;
+import dk.samtale.testing.WsClient;
+
+/**
+ * Messages committed by another replica reach this replica's sockets through PostgreSQL NOTIFY, loaded
+ * from the database; a notification that never arrived is healed from the database at the next one.
+ */
+@QuarkusTest
+class FanoutAcrossReplicasTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aMessageNotifiedByAnotherReplicaIsDeliveredAndAGapIsFilledFromTheDatabase() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        String citizenId = Api.as(World.citizenA()).get("/api/v1/me").then().extract().path("id");
+        try (WsClient caseworker = WsClient.connect(World.staffX())) {
+            UUID first = commitElsewhere(conversation, citizenId, 1, "fra en anden replika");
+            notifyAsAnotherReplica(conversation, citizenId, first, 1);
+            assertEquals("fra en anden replika", caseworker.await("message").path("message").path("body").asText());
+
+            // seq 2's notification is lost; seq 3's arrives: the socket gets 2 (from the database), then 3
+            commitElsewhere(conversation, citizenId, 2, "tabt notifikation");
+            UUID third = commitElsewhere(conversation, citizenId, 3, "tredje");
+            notifyAsAnotherReplica(conversation, citizenId, third, 3);
+            assertEquals(2, caseworker.await("message").path("message").path("seq").asLong());
+            assertEquals(3, caseworker.await("message").path("message").path("seq").asLong());
+        }
+    }
+
+    private UUID commitElsewhere(String conversation, String citizenId, long seq, String body) {
+        UUID id = UUID.randomUUID();
+        pool.withTransaction(tx -> tx.preparedQuery("UPDATE conversation SET last_seq = $2 WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(conversation), seq))
+                .flatMap(x -> tx.preparedQuery("""
+                        INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body,
+                                             channel, created_at)
+                        VALUES ($1, $2, $3, 'citizen', $4, $5, $6, 'app', $7)""")
+                        .execute(Tuple.tuple(List.of(id, UUID.fromString(conversation), seq, UUID.fromString(citizenId),
+                                "elsewhere-" + id, body, OffsetDateTime.now())))))
+                .await().indefinitely();
+        return id;
+    }
+
+    private void notifyAsAnotherReplica(String conversation, String citizenId, UUID message, long seq) {
+        String payload = """
+                {"o":"%s","e":[{"t":"m","tn":"00000000-0000-7000-8000-000000000001","u":"%s","ci":"%s","c":"%s","m":"%s","s":%d}]}"""
+                .formatted(UUID.randomUUID(), World.UNIT_X, citizenId, conversation, message, seq);
+        pool.preparedQuery("SELECT pg_notify('samtale_events', $1)").execute(Tuple.of(payload)).await().indefinitely();
+    }
+}

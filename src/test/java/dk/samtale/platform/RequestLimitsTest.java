@@ -1,0 +1,61 @@
+package dk.samtale.platform;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+import dk.samtale.testing.Api;
+import dk.samtale.testing.Tokens;
+import dk.samtale.testing.World;
+
+/** Oversized bodies and floods get problems, and nothing beyond the limit is stored. */
+@QuarkusTest
+class RequestLimitsTest {
+
+    @Test
+    void aBodyOverSixtyFourKibibytesIsRefusedWith413() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        Api.as(World.citizenA()).body(Map.of("clientMessageId", "big", "body", "x".repeat(70_000)))
+                .post("/api/v1/conversations/" + conversation + "/messages")
+                .then().statusCode(413).contentType(Problem.MEDIA_TYPE).body("code", equalTo("payload-too-large"));
+        Api.as(World.citizenA()).get("/api/v1/conversations/" + conversation + "/messages")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void aCallerThatFloodsWritesGets429WithRetryAfterAndOthersAreUnaffected() {
+        // a caller of its own, so no other test shares its bucket
+        String flooder = Tokens.staff("testby", "flooder-" + UUID.randomUUID(), "Flemming Flod", "unit-x");
+        String conversation = World.openConversation(World.citizenB(), World.UNIT_X);
+        int created = 0;
+        Response limited = null;
+        for (int i = 0; i < 200 && limited == null; i++) {
+            Response r = Api.as(flooder).body(Map.of("clientMessageId", "f-" + i, "body", "spam " + i))
+                    .post("/api/v1/conversations/" + conversation + "/messages");
+            if (r.statusCode() == 429) {
+                limited = r;
+            } else {
+                assertEquals(201, r.statusCode());
+                created++;
+            }
+        }
+        assertTrue(limited != null, "no 429 within 200 rapid writes");
+        limited.then().contentType(Problem.MEDIA_TYPE).body("code", equalTo("rate-limited"))
+                .body("retryAfterSeconds", notNullValue()).header("Retry-After", notNullValue());
+        assertTrue(created >= RequestLimits.BURST - 1, "the burst allowance was honoured: " + created);
+
+        // what was accepted is stored, once each; another caller is not limited
+        Api.as(World.citizenB()).get("/api/v1/conversations/" + conversation + "/messages?limit=200")
+                .then().statusCode(200).body("items.size()", equalTo(created));
+        World.send(World.citizenB(), conversation, "jeg er her stadig");
+    }
+}
