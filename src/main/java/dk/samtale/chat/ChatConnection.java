@@ -113,6 +113,14 @@ final class ChatConnection {
         });
     }
 
+    /** Closes with 1001 "going away" after everything already queued for this socket has been sent. */
+    CompletableFuture<Void> goAway() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        out.submit(() -> socket.close(new io.quarkus.websockets.next.CloseReason(1001, "server shutting down"))
+                .subscribeAsCompletionStage().whenComplete((x, e) -> closed.complete(null)));
+        return closed;
+    }
+
     void sendNow(ServerFrame frame) {
         out.submit(() -> send(frame));
     }

@@ -3,13 +3,19 @@ package dk.samtale.chat;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.Logger;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dk.samtale.conversation.ConversationEvent;
@@ -22,10 +28,16 @@ import dk.samtale.conversation.Fanout;
 @ApplicationScoped
 class ChatRegistry {
 
+    private static final Logger LOG = Logger.getLogger(ChatRegistry.class);
+    /** How long a shutdown waits for sends already being stored. */
+    static final long DRAIN_MILLIS = 5_000;
+
     private final Map<String, ChatConnection> byId = new ConcurrentHashMap<>();
     private final Map<UUID, Set<ChatConnection>> byCitizen = new ConcurrentHashMap<>();
     private final Map<UUID, Set<ChatConnection>> byUnit = new ConcurrentHashMap<>();
     private final Fanout fanout;
+    private final AtomicInteger sendsInFlight = new AtomicInteger();
+    private volatile boolean draining;
 
     ChatRegistry(Fanout fanout, MeterRegistry metrics) {
         this.fanout = fanout;
@@ -35,6 +47,45 @@ class ChatRegistry {
 
     void start(@Observes StartupEvent start) {
         fanout.subscribe(this::route);
+    }
+
+    /**
+     * On SIGTERM (after the pod's pre-stop pause has taken it out of the load balancer): take no more
+     * frames, let sends already being stored finish and get their acks, then close every socket with
+     * 1001 so clients reconnect, to another replica, and resume.
+     */
+    void drain(@Observes ShutdownEvent shutdown) {
+        draining = true;
+        long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
+        while (sendsInFlight.get() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int open = byId.size();
+        CompletableFuture<?>[] closing = byId.values().stream().map(ChatConnection::goAway)
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("not every socket closed cleanly on shutdown (%s)", e.getClass().getSimpleName());
+        }
+        LOG.infof("Shutdown: closed %d sockets with 1001, %d sends still in flight", open, sendsInFlight.get());
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void sendStarted() {
+        sendsInFlight.incrementAndGet();
+    }
+
+    void sendFinished() {
+        sendsInFlight.decrementAndGet();
     }
 
     void add(ChatConnection c) {

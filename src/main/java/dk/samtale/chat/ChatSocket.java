@@ -49,6 +49,7 @@ public class ChatSocket {
     static final int MAX_REFUSED_IN_A_ROW = 200;
     static final short CLOSE_TOKEN_EXPIRED = 4001;
     static final short CLOSE_POLICY_VIOLATION = 1008;
+    static final short CLOSE_GOING_AWAY = 1001;
 
     private final SecurityIdentity identity;
     private final CallerResolver callers;
@@ -75,6 +76,9 @@ public class ChatSocket {
 
     @OnOpen
     Uni<Void> open(WebSocketConnection socket) {
+        if (registry.draining()) {
+            return socket.close(new CloseReason(CLOSE_GOING_AWAY, "server shutting down"));
+        }
         return callers.resolve(identity).flatMap(caller -> {
             if (caller.kind() == CallerKind.service) {
                 return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
@@ -92,8 +96,8 @@ public class ChatSocket {
     @OnTextMessage
     Uni<Void> frame(String text, WebSocketConnection socket) {
         ChatConnection c = registry.get(socket.id());
-        if (c == null) {
-            return Uni.createFrom().voidItem();
+        if (c == null || registry.draining()) {
+            return Uni.createFrom().voidItem(); // closing: the client resends unacked frames elsewhere
         }
         framesIn.increment();
         if (!c.admit()) {
@@ -130,17 +134,18 @@ public class ChatSocket {
         Caller caller = c.caller();
         if (frame instanceof ClientFrame.Send s) {
             c.expectAck(s.clientMessageId(), s.id());
+            registry.sendStarted();
             run(c, s, s.conversationId(), () -> messages.post(caller, s.conversationId(), s.clientMessageId(), s.body(),
                     caller.isStaff() ? Message.Channel.web : Message.Channel.app)
-                    .invoke(posted -> c.acknowledged(posted.ack())));
+                    .invoke(posted -> c.acknowledged(posted.ack())), registry::sendFinished);
         } else if (frame instanceof ClientFrame.Read r) {
             run(c, r, r.conversationId(), () -> messages.moveCursor(caller, r.conversationId(),
-                    ConversationEvent.Cursor.read, r.seq()));
+                    ConversationEvent.Cursor.read, r.seq()), null);
         } else if (frame instanceof ClientFrame.Delivered d) {
             run(c, d, d.conversationId(), () -> messages.moveCursor(caller, d.conversationId(),
-                    ConversationEvent.Cursor.delivered, d.seq()));
+                    ConversationEvent.Cursor.delivered, d.seq()), null);
         } else if (frame instanceof ClientFrame.Typing t) {
-            run(c, t, t.conversationId(), () -> messages.typing(caller, t.conversationId()));
+            run(c, t, t.conversationId(), () -> messages.typing(caller, t.conversationId()), null);
         } else if (frame instanceof ClientFrame.Resume r) {
             c.resume(r);
         } else if (frame instanceof ClientFrame.Ping p) {
@@ -148,10 +153,17 @@ public class ChatSocket {
         }
     }
 
-    /** Runs one operation; its failure becomes an error frame, and the socket stays open. */
+    /**
+     * Runs one operation; its failure becomes an error frame, and the socket stays open. {@code always}
+     * runs when it is over, however it ended (validation may fail before the operation starts).
+     */
     private void run(ChatConnection c, ClientFrame frame, UUID conversationId,
-            java.util.function.Supplier<Uni<?>> operation) {
-        Uni.createFrom().deferred(operation).subscribe().with(ok -> {
+            java.util.function.Supplier<Uni<?>> operation, Runnable always) {
+        Uni.createFrom().deferred(operation).onTermination().invoke(() -> {
+            if (always != null) {
+                always.run();
+            }
+        }).subscribe().with(ok -> {
         }, e -> {
             ProblemException p = e instanceof ProblemException pe
                     ? pe

@@ -36,6 +36,14 @@ class OperationsTest {
     }
 
     @Test
+    void everyRequestCarriesAnIdThatIsEchoedForSupport() {
+        Api.as(World.citizenA()).header("X-Request-Id", "support-case-42").get("/api/v1/me").then().statusCode(200)
+                .header("X-Request-Id", equalTo("support-case-42"));
+        Api.as(World.citizenA()).header("X-Request-Id", "not a sane id; drop table").get("/api/v1/me").then()
+                .statusCode(200).header("X-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    @Test
     void theContractsAreServedForClientAuthors() {
         given().get("/openapi/openapi.yaml").then().statusCode(200).body(containsString("openapi: 3.0.3"));
         given().get("/openapi/asyncapi.yaml").then().statusCode(200).body(containsString("asyncapi: 3.0.0"));
