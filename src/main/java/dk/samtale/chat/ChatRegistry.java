@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dk.samtale.conversation.ConversationEvent;
@@ -50,11 +50,12 @@ class ChatRegistry {
     }
 
     /**
-     * On SIGTERM (after the pod's pre-stop pause has taken it out of the load balancer): take no more
+     * On SIGTERM, in Quarkus' shutdown delay — readiness already reports DOWN and the HTTP server still
+     * runs (a plain ShutdownEvent comes after the sockets are gone): take no more
      * frames, let sends already being stored finish and get their acks, then close every socket with
      * 1001 so clients reconnect, to another replica, and resume.
      */
-    void drain(@Observes ShutdownEvent shutdown) {
+    void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
         draining = true;
         long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
         while (sendsInFlight.get() > 0 && System.currentTimeMillis() < deadline) {

@@ -57,7 +57,8 @@ public final class WsClient implements AutoCloseable {
                 contractViolations.add("not JSON: " + text);
             }
         });
-        socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+        // no close frame at all (the peer vanished): 1006, as browsers report it
+        socket.closeHandler(v -> closed.complete(socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode()));
     }
 
     /** Connects as a mobile app does: bearer token in the Authorization header. */
@@ -87,7 +88,11 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WebSocketConnectOptions options() {
-        return new WebSocketConnectOptions().setHost("localhost").setPort(RestAssured.port).setURI("/api/v1/chat");
+        return options(RestAssured.port);
+    }
+
+    public static WebSocketConnectOptions options(int port) {
+        return new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI("/api/v1/chat");
     }
 
     public static WsClient connect(WebSocketConnectOptions options) {

@@ -1,0 +1,287 @@
+package dk.samtale.scale;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import dk.samtale.testing.TestIdentity;
+import dk.samtale.testing.World;
+import dk.samtale.testing.WsClient;
+
+/**
+ * Two processes of the packaged service on one PostgreSQL, as on Kubernetes: they chat through each
+ * other (LISTEN/NOTIFY), survive a PostgreSQL restart under load, lose a replica to kill -9 mid-stream
+ * without losing or doubling an acknowledged message, and close sockets with 1001 on SIGTERM.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoReplicasIT {
+
+    private static final Duration READY = Duration.ofSeconds(90);
+    private static Path dataDir;
+    private static int pgPort;
+    private static EmbeddedPostgres postgres;
+    private static Map<String, String> identity;
+    private static Replica a;
+    private static Replica b;
+
+    record Replica(String name, int port, Process process) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("samtale-it-pg");
+        pgPort = freePort();
+        postgres = startPostgres();
+        identity = new TestIdentity().start();
+        a = replica("a");
+        b = replica("b");
+        awaitReady(a);
+        awaitReady(b);
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres")) {
+            c.createStatement()
+                    .execute(Files.readString(Path.of("src/test/resources/db/testdata/V1000__test_tenants.sql")));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (Replica r : new Replica[]{a, b}) {
+            if (r != null) {
+                r.process().destroyForcibly();
+            }
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aCitizenOnOneReplicaAndACaseworkerOnTheOtherChatInRealTime() {
+        String conversation = open(a, World.citizenA());
+        try (WsClient citizen = connect(a, World.citizenA()); WsClient caseworker = connect(b, World.staffX())) {
+            citizen.send(send(conversation, "a-1", "Hej fra replika A"));
+            assertEquals(1, citizen.await("ack").path("seq").asLong());
+            assertEquals("Hej fra replika A", caseworker.await("message").path("message").path("body").asText());
+            caseworker.send(send(conversation, "b-1", "Svar fra replika B"));
+            caseworker.await("ack");
+            assertEquals("Svar fra replika B", citizen.await("message").path("message").path("body").asText());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aPostgresRestartUnderLoadLosesNoAcknowledgedMessageAndBothReplicasRecover() throws Exception {
+        String conversation = open(a, World.citizenA());
+        Map<String, Long> acked = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        boolean restarted = false;
+        for (int i = 0; i < 60 && System.nanoTime() < deadline; i++) {
+            if (i == 20) {
+                postgres.close(); // PostgreSQL goes away under load ...
+                restarted = true;
+                Thread.sleep(1500);
+                postgres = startPostgres(); // ... and comes back on the same port and data
+            }
+            String id = "pg-" + i;
+            Replica via = i % 2 == 0 ? a : b;
+            // a client retries with the same clientMessageId until it has an ack (bounded by the deadline)
+            while (!acked.containsKey(id) && System.nanoTime() < deadline) {
+                Response r = rest(via, World.citizenA()).body(Map.of("clientMessageId", id, "body", "besked " + i))
+                        .post("/api/v1/conversations/" + conversation + "/messages");
+                if (r.statusCode() == 201 || r.statusCode() == 200) {
+                    acked.put(id, r.jsonPath().getLong("seq"));
+                } else {
+                    Thread.sleep(200);
+                }
+            }
+        }
+        assertTrue(restarted);
+        assertEquals(60, acked.size(), "every send got an ack within the time limit");
+        awaitReady(a);
+        awaitReady(b);
+        assertExactlyOnce(conversation, acked);
+        // LISTEN is subscribed again: a message through A reaches a socket on B live
+        try (WsClient caseworker = connect(b, World.staffX())) {
+            rest(a, World.citizenA()).body(Map.of("clientMessageId", "after-restart", "body", "efter genstart"))
+                    .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201);
+            assertEquals("efter genstart", caseworker.await("message").path("message").path("body").asText());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void killingAReplicaMidStreamLosesNothingAndTheClientResumesOnTheOther() throws Exception {
+        String conversation = open(a, World.citizenA());
+        Map<String, Long> acked = new LinkedHashMap<>();
+        List<String> unacked = new ArrayList<>();
+        long lastSeenSeq = 0;
+        long takeoverMillis;
+        try (WsClient caseworker = connect(b, World.staffX())) {
+            WsClient citizen = connect(a, World.citizenA());
+            for (int i = 0; i < 20; i++) {
+                citizen.send(send(conversation, "k-" + i, "før " + i));
+                JsonNode ack = citizen.await("ack");
+                acked.put(ack.path("clientMessageId").asText(), ack.path("seq").asLong());
+                lastSeenSeq = ack.path("seq").asLong();
+            }
+            // five more go out; replica A dies before (some of) their acks can arrive
+            for (int i = 20; i < 25; i++) {
+                citizen.send(send(conversation, "k-" + i, "under " + i));
+                unacked.add("k-" + i);
+            }
+            a.process().destroyForcibly(); // kill -9
+            long killed = System.nanoTime();
+            for (JsonNode f : citizen.drain()) {
+                if (f.path("type").asText().equals("ack")) {
+                    acked.put(f.path("clientMessageId").asText(), f.path("seq").asLong());
+                    unacked.remove(f.path("clientMessageId").asText());
+                }
+            }
+            citizen.awaitClose();
+
+            // the app reconnects to the surviving replica, resumes, and resends what has no ack
+            try (WsClient again = connect(b, World.citizenA())) {
+                again.send(Map.of("type", "resume", "id", "r", "conversations",
+                        List.of(Map.of("conversationId", conversation, "afterSeq", lastSeenSeq))));
+                again.await("synced");
+                for (String id : unacked) {
+                    again.send(send(conversation, id, "under " + id.substring(2)));
+                    JsonNode ack = again.await("ack");
+                    acked.put(ack.path("clientMessageId").asText(), ack.path("seq").asLong());
+                }
+                takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
+                for (int i = 25; i < 40; i++) {
+                    again.send(send(conversation, "k-" + i, "efter " + i));
+                    JsonNode ack = again.await("ack");
+                    acked.put(ack.path("clientMessageId").asText(), ack.path("seq").asLong());
+                }
+            }
+            // the caseworker, on the surviving replica all along, saw every message once, in order
+            List<Long> seen = new ArrayList<>();
+            while (seen.size() < 40) {
+                seen.add(caseworker.await("message").path("message").path("seq").asLong());
+            }
+            for (int i = 0; i < 40; i++) {
+                assertEquals(i + 1, seen.get(i), "caseworker's seq stream " + seen);
+            }
+        }
+        assertEquals(40, acked.size());
+        assertExactlyOnce(conversation, acked);
+        System.out.printf(
+                "TAKEOVER: kill -9 of replica A -> all unacked sends acked on B in %d ms; 40 acked, 0 lost, 0 duplicated%n",
+                takeoverMillis);
+    }
+
+    @Test
+    @Order(4)
+    void sigtermClosesOpenSocketsWithGoingAway() {
+        WsClient caseworker = connect(b, World.staffX());
+        b.process().destroy(); // SIGTERM
+        assertEquals(1001, caseworker.awaitClose());
+    }
+
+    private static void assertExactlyOnce(String conversation, Map<String, Long> acked) {
+        JsonNode page = rest(b, World.staffX()).get("/api/v1/conversations/" + conversation + "/messages?limit=200")
+                .then().statusCode(200).extract().as(JsonNode.class);
+        Map<String, Long> stored = new HashMap<>();
+        long expectedSeq = 1;
+        for (JsonNode m : page.path("items")) {
+            assertEquals(expectedSeq++, m.path("seq").asLong(), "gap-free seq");
+            Long before = stored.put(m.path("clientMessageId").asText(), m.path("seq").asLong());
+            assertEquals(null, before, "a clientMessageId stored twice");
+        }
+        assertEquals(acked, stored, "stored messages are exactly the acknowledged ones, with their acked seq");
+    }
+
+    private static String open(Replica r, String citizen) {
+        return rest(r, citizen).body(Map.of("unitId", World.UNIT_X, "subject", "IT " + UUID.randomUUID()))
+                .post("/api/v1/conversations").then().statusCode(201).extract().path("id");
+    }
+
+    private static Map<String, Object> send(String conversation, String clientMessageId, String body) {
+        return Map.of("type", "send", "conversationId", conversation, "clientMessageId", clientMessageId, "body", body);
+    }
+
+    private static io.restassured.specification.RequestSpecification rest(Replica r, String token) {
+        return given().port(r.port()).auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    private static WsClient connect(Replica r, String token) {
+        return WsClient.connect(WsClient.options(r.port()).addHeader("Authorization", "Bearer " + token));
+    }
+
+    private static Replica replica(String name) throws IOException {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.datasource.reactive.url=postgresql://localhost:" + pgPort + "/postgres",
+                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl(),
+                "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
+                "-Dquarkus.log.console.json.enabled=false"));
+        identity.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        Path log = Path.of("target/replica-" + name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        return new Replica(name, port, p);
+    }
+
+    private static void awaitReady(Replica r) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (given().port(r.port()).get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception e) {
+                // not listening yet
+            }
+            assertTrue(r.process().isAlive(), "replica " + r.name() + " died; see target/replica-" + r.name() + ".log");
+            Thread.sleep(250);
+        }
+        throw new AssertionError("replica " + r.name() + " not ready within " + READY);
+    }
+
+    private static EmbeddedPostgres startPostgres() throws IOException {
+        return EmbeddedPostgres.builder().setPort(pgPort).setDataDirectory(dataDir).setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "100").start();
+    }
+
+    private static String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + pgPort + "/postgres";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
