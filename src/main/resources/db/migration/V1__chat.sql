@@ -28,15 +28,34 @@ CREATE TABLE staff_member (
     UNIQUE (tenant_id, subject)
 );
 
+-- A tenant's data keys (DEKs), stored only wrapped by the key-encryption key (KEK) from a mounted
+-- secret. Purpose 'data' seals values (AES-256-GCM), 'index' keys the blind indexes (HMAC-SHA-256).
+-- Rotation adds a new active key and keeps the old ones readable; crypto-shredding deletes the
+-- wrapped key material, which makes everything sealed under it unreadable.
+CREATE TABLE data_key (
+    id            integer PRIMARY KEY,
+    tenant_id     uuid NOT NULL REFERENCES tenant,
+    purpose       text NOT NULL CHECK (purpose IN ('data', 'index')),
+    wrapped       bytea,
+    kek_id        text NOT NULL,
+    active        boolean NOT NULL,
+    created_at    timestamptz NOT NULL,
+    destroyed_at  timestamptz
+);
+CREATE SEQUENCE data_key_id_seq OWNED BY data_key.id;
+CREATE UNIQUE INDEX data_key_one_active ON data_key (tenant_id, purpose) WHERE active;
+
 -- A citizen is known by CPR within a tenant: staff can open a conversation before the citizen has
--- ever logged in; the citizen's MitID token (dk.cpr) finds the same row.
+-- ever logged in; the citizen's MitID token (dk.cpr) finds the same row. CPR and name are sealed;
+-- cpr_index (HMAC of the CPR under the tenant's index key) makes equality lookups possible.
 CREATE TABLE citizen (
     id          uuid PRIMARY KEY,
     tenant_id   uuid NOT NULL REFERENCES tenant,
-    cpr         text NOT NULL,
-    name        text,
+    cpr_enc     bytea NOT NULL,
+    cpr_index   bytea NOT NULL,
+    name_enc    bytea,
     created_at  timestamptz NOT NULL,
-    UNIQUE (tenant_id, cpr)
+    UNIQUE (tenant_id, cpr_index)
 );
 
 CREATE TABLE conversation (
@@ -67,13 +86,17 @@ CREATE TABLE message (
     -- citizen.id or staff_member.id
     sender_id          uuid NOT NULL,
     client_message_id  text NOT NULL,
-    body               text NOT NULL,
+    -- sealed under the tenant's data key body_key, bound to (tenant, message id, 'body')
+    body_enc           bytea NOT NULL,
+    body_key           integer NOT NULL,
     channel            text NOT NULL CHECK (channel IN ('app', 'web', 'sms')),
     created_at         timestamptz NOT NULL,
     CONSTRAINT message_seq_unique UNIQUE (conversation_id, seq),
     -- idempotent sending: a repeated clientMessageId from the same sender is the same message
     CONSTRAINT message_idempotency UNIQUE (sender_id, client_message_id)
 );
+-- the re-encryption job finds rows still sealed under a retired key
+CREATE INDEX message_by_key ON message (body_key);
 
 -- Per participant and conversation: how far they have read, and how far a device of theirs has
 -- received. Cursors only move forward.

@@ -11,7 +11,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.TenantKeys;
 import dk.samtale.identity.Caller;
+import dk.samtale.identity.Citizens;
 import dk.samtale.platform.Times;
 
 /**
@@ -29,7 +32,7 @@ class ConversationQueries {
     // $1 tenant, $2 citizen scope, $3 unit scope, $4 the caller's id, $5 the caller's kind
     private static final String SELECT = """
             SELECT c.id, c.subject, c.status, c.case_number, c.kle_class, c.last_seq, c.last_message_at, c.created_at,
-                   c.updated_at, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name AS citizen_name,
+                   c.updated_at, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
                    c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
                        AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4) AS unread,
@@ -43,15 +46,17 @@ class ConversationQueries {
             WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3))""";
 
     private final Pool pool;
+    private final KeyRing keys;
 
-    ConversationQueries(Pool pool) {
+    ConversationQueries(Pool pool, KeyRing keys) {
         this.pool = pool;
+        this.keys = keys;
     }
 
     Uni<ConversationView> find(Caller caller, UUID id) {
         Tuple args = scope(caller).addUUID(id);
-        return pool.preparedQuery(SELECT + " AND c.id = $6").execute(args)
-                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
+        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(SELECT + " AND c.id = $6").execute(args)
+                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), k, caller.tenantId())));
     }
 
     Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, View view, int limit) {
@@ -61,13 +66,14 @@ class ConversationQueries {
             case unassigned -> " AND c.assignee_id IS NULL";
         };
         Tuple args = scope(caller).addString(status.name()).addInteger(limit);
-        return pool.preparedQuery(SELECT + " AND c.status = $6" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
+        return keys.tenant(caller.tenantId()).flatMap(k -> pool
+                .preparedQuery(SELECT + " AND c.status = $6" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
                 .execute(args)
                 .map(rows -> {
                     List<ConversationView> list = new ArrayList<>(rows.size());
-                    rows.forEach(r -> list.add(view(r)));
+                    rows.forEach(r -> list.add(view(r, k, caller.tenantId())));
                     return list;
-                });
+                }));
     }
 
     static Tuple scope(Caller caller) {
@@ -80,11 +86,14 @@ class ConversationQueries {
         return new UUID(0, 0);
     }
 
-    private static ConversationView view(Row r) {
+    private static ConversationView view(Row r, TenantKeys keys, UUID tenantId) {
         UUID assignee = r.getUUID("assignee_id");
+        var nameEnc = r.getBuffer("citizen_name_enc");
+        String citizenName = Citizens.name(keys, tenantId, r.getUUID("citizen_id"),
+                nameEnc == null ? null : nameEnc.getBytes());
         return new ConversationView(r.getUUID("id"),
                 new ConversationView.Ref(r.getUUID("unit_id"), r.getString("unit_name")),
-                new ConversationView.Ref(r.getUUID("citizen_id"), r.getString("citizen_name")),
+                new ConversationView.Ref(r.getUUID("citizen_id"), citizenName),
                 r.getString("subject"), Conversation.Status.valueOf(r.getString("status")),
                 assignee == null ? null : new ConversationView.Ref(assignee, r.getString("assignee_name")),
                 r.getString("case_number"), r.getString("kle_class"), r.getLong("last_seq"),

@@ -5,9 +5,13 @@ import java.util.UUID;
 
 import dk.samtale.identity.Actor;
 
-/** A stored message. {@code seq} is gap-free and strictly increasing within its conversation. */
+/**
+ * A stored message. {@code seq} is gap-free and strictly increasing within its conversation. When the
+ * stored body cannot be decrypted, {@code body} is null and {@code bodyError} says why
+ * ({@code integrity-error}, {@code key-destroyed}); the message is still listed.
+ */
 public record Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
-        Channel channel, Instant createdAt) {
+        String bodyError, Channel channel, Instant createdAt) {
 
     public enum Channel {
         app, web, sms

@@ -58,9 +58,8 @@ public class MessageService {
     public Uni<Posted> post(Caller caller, UUID conversationId, String clientMessageId, String body,
             Message.Channel channel) {
         validate(conversationId, clientMessageId, body);
-        Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId, body,
-                channel,
-                Times.now(clock));
+        Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId, body, null,
+                channel, Times.now(clock));
         UUID citizenScope = caller.isCitizen() ? caller.id() : new UUID(0, 0);
         return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft)
                 .flatMap(outcome -> {

@@ -2,24 +2,33 @@ package dk.samtale.conversation;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
+import dk.samtale.crypto.Binding;
+import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.TenantKeys;
+import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Actor;
 import dk.samtale.platform.Times;
 
 /**
  * Messages in PostgreSQL through the reactive client. The message path is one statement: it is
- * atomic on its own, so it needs no explicit transaction and costs one round trip.
+ * atomic on its own, so it needs no explicit transaction and costs one round trip. Bodies are sealed
+ * before the statement (AES-256-GCM under the tenant's active data key, bound to the message id) and
+ * opened after every read; the database only ever sees ciphertext.
  */
 @ApplicationScoped
 class MessageStore {
@@ -39,10 +48,11 @@ class MessageStore {
     }
 
     private static final String COLUMNS = """
-            m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body, m.channel,
-            m.created_at, coalesce(s.name, ci.name) AS sender_name""";
+            m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body_enc, m.channel,
+            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc""";
     private static final String FROM = """
             FROM message m
+            JOIN conversation c ON c.id = m.conversation_id
             LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
             LEFT JOIN citizen ci ON m.sender_kind = 'citizen' AND ci.id = m.sender_id""";
 
@@ -54,68 +64,69 @@ class MessageStore {
               UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
               WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
               RETURNING id, last_seq, unit_id, citizen_id)
-            INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body, channel, created_at)
-            SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $9 FROM c
+            INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body_enc, body_key,
+                                 channel, created_at)
+            SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9 FROM c
             RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id""";
 
     private final Pool pool;
+    private final KeyRing keys;
 
-    MessageStore(Pool pool) {
+    MessageStore(Pool pool, KeyRing keys) {
         this.pool = pool;
+        this.keys = keys;
     }
 
     Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft) {
-        Tuple args = Tuple.tuple(List.of(draft.conversationId(), tenantId, citizenScope, unitScope, draft.id(),
-                draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
-                Times.utc(draft.createdAt()), draft.body(), draft.channel().name()));
-        return pool.preparedQuery(POST).execute(args)
-                .onItem().transformToUni(rows -> {
-                    if (rows.size() == 0) {
-                        // not visible or closed; or a retry of a message sent before the conversation closed
-                        return original(draft).map(o -> o == null ? new Outcome.Refused() : o);
-                    }
-                    Row row = rows.iterator().next();
-                    Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
-                            draft.clientMessageId(), draft.body(), draft.channel(), draft.createdAt());
-                    Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
-                            draft.conversationId());
-                    return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
-                })
-                .onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft));
+        return keys.tenant(tenantId).flatMap(tenantKeys -> {
+            byte[] sealed = tenantKeys.seal(Binding.messageBody(tenantId, draft.id()), draft.body());
+            Tuple args = Tuple.tuple(List.of(draft.conversationId(), tenantId, citizenScope, unitScope, draft.id(),
+                    draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
+                    Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.activeKeyId(),
+                    draft.channel().name()));
+            return pool.preparedQuery(POST).execute(args);
+        }).onItem().transformToUni(rows -> {
+            if (rows.size() == 0) {
+                // not visible or closed; or a retry of a message sent before the conversation closed
+                return original(draft).map(o -> o == null ? new Outcome.Refused() : o);
+            }
+            Row row = rows.iterator().next();
+            Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
+                    draft.clientMessageId(), draft.body(), null, draft.channel(), draft.createdAt());
+            Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
+                    draft.conversationId());
+            return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
+        }).onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft));
     }
 
     private Uni<Outcome> original(Message draft) {
-        return pool
-                .preparedQuery(
-                        "SELECT " + COLUMNS + " " + FROM + " WHERE m.sender_id = $1 AND m.client_message_id = $2")
-                .execute(Tuple.of(draft.sender().id(), draft.clientMessageId()))
-                .map(rows -> rows.size() == 0 ? null : new Outcome.Duplicate(message(rows.iterator().next())));
+        return read("SELECT " + COLUMNS + " " + FROM + " WHERE m.sender_id = $1 AND m.client_message_id = $2",
+                Tuple.of(draft.sender().id(), draft.clientMessageId()))
+                .map(list -> list.isEmpty() ? null : new Outcome.Duplicate(list.get(0)));
     }
 
     /** Messages with seq in (afterSeq, afterSeq + limit], ascending. */
     Uni<List<Message>> after(UUID conversationId, long afterSeq, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " " + FROM
-                + " WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3")
-                .execute(Tuple.of(conversationId, afterSeq, limit)).map(MessageStore::messages);
+        return read(
+                "SELECT " + COLUMNS + " " + FROM
+                        + " WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3",
+                Tuple.of(conversationId, afterSeq, limit));
     }
 
     /** The {@code limit} messages just before {@code beforeSeq}, ascending. */
     Uni<List<Message>> before(UUID conversationId, long beforeSeq, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " " + FROM
-                + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3")
-                .execute(Tuple.of(conversationId, beforeSeq, limit))
-                .map(rows -> {
-                    List<Message> list = messages(rows);
+        return read("SELECT " + COLUMNS + " " + FROM
+                + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3",
+                Tuple.of(conversationId, beforeSeq, limit))
+                .map(list -> {
                     java.util.Collections.reverse(list);
                     return list;
                 });
     }
 
     Uni<List<Message>> byIds(Collection<UUID> ids) {
-        return pool
-                .preparedQuery(
-                        "SELECT " + COLUMNS + " " + FROM + " WHERE m.id = ANY($1) ORDER BY m.conversation_id, m.seq")
-                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(MessageStore::messages);
+        return read("SELECT " + COLUMNS + " " + FROM + " WHERE m.id = ANY($1) ORDER BY m.conversation_id, m.seq",
+                Tuple.of(ids.toArray(UUID[]::new)));
     }
 
     /**
@@ -134,18 +145,58 @@ class MessageStore {
                 .map(rows -> rows.size() == 0 ? -1L : rows.iterator().next().getLong(0));
     }
 
-    private static List<Message> messages(RowSet<Row> rows) {
+    /** Runs a message query and opens every body with its tenant's keys. */
+    private Uni<List<Message>> read(String sql, Tuple args) {
+        return pool.preparedQuery(sql).execute(args).flatMap(rows -> {
+            List<UUID> tenants = new ArrayList<>();
+            rows.forEach(r -> {
+                if (!tenants.contains(r.getUUID("tenant_id"))) {
+                    tenants.add(r.getUUID("tenant_id"));
+                }
+            });
+            if (tenants.isEmpty()) {
+                return Uni.createFrom().item(new ArrayList<>());
+            }
+            List<Uni<TenantKeys>> loads = tenants.stream().map(keys::tenant).toList();
+            return Uni.join().all(loads).andFailFast().map(loaded -> {
+                Map<UUID, TenantKeys> byTenant = new HashMap<>();
+                for (int i = 0; i < tenants.size(); i++) {
+                    byTenant.put(tenants.get(i), loaded.get(i));
+                }
+                return messages(rows, byTenant);
+            });
+        });
+    }
+
+    private static List<Message> messages(RowSet<Row> rows, Map<UUID, TenantKeys> keys) {
         List<Message> list = new ArrayList<>(rows.size());
-        rows.forEach(r -> list.add(message(r)));
+        rows.forEach(r -> list.add(message(r, keys.get(r.getUUID("tenant_id")))));
         return list;
     }
 
-    private static Message message(Row r) {
-        Actor sender = new Actor(Actor.ActorKind.valueOf(r.getString("sender_kind")), r.getUUID("sender_id"),
-                r.getString("sender_name"));
-        return new Message(r.getUUID("id"), r.getUUID("conversation_id"), r.getLong("seq"), sender,
-                r.getString("client_message_id"), r.getString("body"), Message.Channel.valueOf(r.getString("channel")),
+    private static Message message(Row r, TenantKeys keys) {
+        UUID tenant = r.getUUID("tenant_id");
+        UUID id = r.getUUID("id");
+        UUID senderId = r.getUUID("sender_id");
+        Actor.ActorKind kind = Actor.ActorKind.valueOf(r.getString("sender_kind"));
+        String senderName = kind == Actor.ActorKind.citizen
+                ? keys.openOrNull(Binding.citizen(tenant, senderId, "name"), bytes(r, "citizen_name_enc"))
+                : r.getString("staff_name");
+        String body = null;
+        String bodyError = null;
+        try {
+            body = keys.open(Binding.messageBody(tenant, id), bytes(r, "body_enc"));
+        } catch (Unreadable e) {
+            bodyError = e.reason().code();
+        }
+        return new Message(id, r.getUUID("conversation_id"), r.getLong("seq"), new Actor(kind, senderId, senderName),
+                r.getString("client_message_id"), body, bodyError, Message.Channel.valueOf(r.getString("channel")),
                 Times.instant(r.getOffsetDateTime("created_at")));
+    }
+
+    private static byte[] bytes(Row r, String column) {
+        var b = r.getBuffer(column);
+        return b == null ? null : b.getBytes();
     }
 
     private static boolean isIdempotencyConflict(Throwable t) {

@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dk.samtale.identity.Citizens;
 import dk.samtale.platform.Times;
 import dk.samtale.platform.Uuid7;
 
@@ -36,12 +37,15 @@ class DemoSeeder {
     static final String MADS_CPR = "0202002345";
 
     private final Pool pool;
+    private final Citizens citizens;
     private final Clock clock;
     private final DemoConfig config;
     private final int port;
 
-    DemoSeeder(Pool pool, Clock clock, DemoConfig config, @ConfigProperty(name = "quarkus.http.port") int port) {
+    DemoSeeder(Pool pool, Citizens citizens, Clock clock, DemoConfig config,
+            @ConfigProperty(name = "quarkus.http.port") int port) {
         this.pool = pool;
+        this.citizens = citizens;
         this.clock = clock;
         this.config = config;
         this.port = port;
@@ -54,7 +58,7 @@ class DemoSeeder {
         pool.query("SELECT count(*) FROM tenant").execute()
                 .flatMap(rows -> rows.iterator().next().getLong(0) > 0
                         ? Uni.createFrom().item(false)
-                        : pool.withTransaction(this::insert).replaceWith(true))
+                        : pool.withTransaction(this::insert).flatMap(this::people).replaceWith(true))
                 .await().indefinitely()
                 .booleanValue();
         String base = "http://localhost:" + port;
@@ -71,13 +75,26 @@ class DemoSeeder {
                 ======================""", base, port);
     }
 
-    private Uni<Void> insert(SqlClient tx) {
+    /** Citizens come after the tenant is committed: their CPR and name are sealed under its new keys. */
+    private Uni<Void> people(UUID[] tenantAndUnit) {
+        UUID tenant = tenantAndUnit[0];
+        OffsetDateTime now = Times.utc(Times.now(clock));
+        return citizens.findOrRegister(tenant, SOFIE_CPR, "Sofie Jensen")
+                .flatMap(sofie -> citizens.findOrRegister(tenant, MADS_CPR, "Mads Nielsen").replaceWith(sofie))
+                .flatMap(sofie -> pool
+                        .preparedQuery(
+                                """
+                                        INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at)
+                                        VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)""")
+                        .execute(Tuple.of(Uuid7.next(clock), tenant, tenantAndUnit[1], sofie.id(), now)))
+                .replaceWithVoid();
+    }
+
+    private Uni<UUID[]> insert(SqlClient tx) {
         OffsetDateTime now = Times.utc(Times.now(clock));
         UUID tenant = Uuid7.next(clock);
         UUID unit = Uuid7.next(clock);
         UUID otherUnit = Uuid7.next(clock);
-        UUID sofie = Uuid7.next(clock);
-        UUID mads = Uuid7.next(clock);
         return tx.preparedQuery("INSERT INTO tenant (id, slug, name) VALUES ($1, 'varde', 'Varde Kommune')")
                 .execute(Tuple.of(tenant))
                 .flatMap(x -> tx.preparedQuery(
@@ -87,12 +104,6 @@ class DemoSeeder {
                 .flatMap(x -> tx.preparedQuery(
                         "INSERT INTO staff_member (id, tenant_id, subject, name, last_seen_at) VALUES ($1, $2, 'mette', 'Mette Sørensen', $4), ($3, $2, 'jonas', 'Jonas Holm', $4)")
                         .execute(Tuple.of(Uuid7.next(clock), tenant, Uuid7.next(clock), now)))
-                .flatMap(x -> tx.preparedQuery(
-                        "INSERT INTO citizen (id, tenant_id, cpr, name, created_at) VALUES ($1, $2, $3, 'Sofie Jensen', $5), ($4, $2, $6, 'Mads Nielsen', $5)")
-                        .execute(Tuple.tuple(java.util.List.of(sofie, tenant, SOFIE_CPR, mads, now, MADS_CPR))))
-                .flatMap(x -> tx.preparedQuery(
-                        "INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)")
-                        .execute(Tuple.of(Uuid7.next(clock), tenant, unit, sofie, now)))
-                .replaceWithVoid();
+                .replaceWith(new UUID[]{tenant, unit});
     }
 }

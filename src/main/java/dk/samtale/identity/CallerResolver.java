@@ -29,10 +29,12 @@ import dk.samtale.platform.Uuid7;
 public class CallerResolver {
 
     private final Pool pool;
+    private final Citizens citizens;
     private final Clock clock;
 
-    CallerResolver(Pool pool, Clock clock) {
+    CallerResolver(Pool pool, Citizens citizens, Clock clock) {
         this.pool = pool;
+        this.citizens = citizens;
         this.clock = clock;
     }
 
@@ -58,9 +60,9 @@ public class CallerResolver {
                     UUID tenantId = tenant.getUUID("id");
                     String tenantName = tenant.getString("name");
                     return switch (token.kind()) {
-                        case citizen -> citizen(token, tenantId).map(row -> new Caller(token.kind(), tenantId,
-                                tenantName, row.getUUID("id"), row.getString("name"), Set.of(), Set.of("citizen"),
-                                token.expiresAt()));
+                        case citizen -> citizens.findOrRegister(tenantId, token.cpr(), token.name())
+                                .map(found -> new Caller(token.kind(), tenantId, tenantName, found.id(), found.name(),
+                                        Set.of(), Set.of("citizen"), token.expiresAt()));
                         case staff -> staff(token, tenantId).flatMap(id -> units(tenantId, token.groups())
                                 .map(units -> new Caller(token.kind(), tenantId, tenantName, id, token.name(), units,
                                         Set.of("staff"), token.expiresAt())));
@@ -68,16 +70,6 @@ public class CallerResolver {
                                 token.subject(), Set.of(), token.groups(), token.expiresAt()));
                     };
                 });
-    }
-
-    private Uni<Row> citizen(VerifiedToken token, UUID tenantId) {
-        // The name from MitID wins over one typed by staff; a token without a name keeps the stored one.
-        return pool.preparedQuery("""
-                INSERT INTO citizen (id, tenant_id, cpr, name, created_at) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (tenant_id, cpr) DO UPDATE SET name = coalesce(EXCLUDED.name, citizen.name)
-                RETURNING id, name""")
-                .execute(Tuple.of(Uuid7.next(clock), tenantId, token.cpr(), token.name(), Times.utc(Times.now(clock))))
-                .map(rows -> rows.iterator().next());
     }
 
     private Uni<UUID> staff(VerifiedToken token, UUID tenantId) {

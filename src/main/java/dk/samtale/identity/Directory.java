@@ -1,6 +1,5 @@
 package dk.samtale.identity;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,8 +14,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dk.samtale.platform.ProblemException;
-import dk.samtale.platform.Times;
-import dk.samtale.platform.Uuid7;
 
 /** Units, staff and citizens of a tenant, as callers may look them up. */
 @ApplicationScoped
@@ -29,11 +26,11 @@ public class Directory {
     }
 
     private final Pool pool;
-    private final Clock clock;
+    private final Citizens citizens;
 
-    Directory(Pool pool, Clock clock) {
+    Directory(Pool pool, Citizens citizens) {
         this.pool = pool;
-        this.clock = clock;
+        this.citizens = citizens;
     }
 
     public Uni<List<Entry>> units(Caller caller) {
@@ -59,12 +56,7 @@ public class Directory {
         if (cpr == null || !CPR.matcher(cpr).matches()) {
             throw ProblemException.invalid("cpr", "must be 10 digits");
         }
-        return pool.preparedQuery("""
-                INSERT INTO citizen (id, tenant_id, cpr, name, created_at) VALUES ($1, $2, $3, NULL, $4)
-                ON CONFLICT (tenant_id, cpr) DO UPDATE SET cpr = EXCLUDED.cpr
-                RETURNING id, name""")
-                .execute(Tuple.of(Uuid7.next(clock), caller.tenantId(), cpr, Times.utc(Times.now(clock))))
-                .map(rows -> entries(rows).get(0));
+        return citizens.findOrRegister(caller.tenantId(), cpr, null).map(found -> new Entry(found.id(), found.name()));
     }
 
     private static List<Entry> entries(RowSet<Row> rows) {

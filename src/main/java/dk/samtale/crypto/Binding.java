@@ -1,0 +1,23 @@
+package dk.samtale.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Which row and field a sealed value belongs to; it is the associated data of the encryption, so a
+ * value copied onto another row, field or tenant no longer decrypts.
+ */
+public record Binding(UUID tenant, String table, UUID row, String field) {
+
+    public static Binding messageBody(UUID tenant, UUID messageId) {
+        return new Binding(tenant, "message", messageId, "body");
+    }
+
+    public static Binding citizen(UUID tenant, UUID citizenId, String field) {
+        return new Binding(tenant, "citizen", citizenId, field);
+    }
+
+    byte[] aad() {
+        return ("samtale/v1|" + tenant + "|" + table + "|" + row + "|" + field).getBytes(StandardCharsets.UTF_8);
+    }
+}
