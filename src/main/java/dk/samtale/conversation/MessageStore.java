@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 import dk.samtale.identity.Actor;
+import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.Times;
 
 /**
@@ -81,14 +82,22 @@ class MessageStore {
                             draft.conversationId());
                     return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
                 })
-                .onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft));
+                .onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft).map(o -> {
+                    if (o == null) {
+                        // the sender used this clientMessageId in another conversation: never answer with that ack
+                        throw ProblemException.invalid("clientMessageId",
+                                "already used for a message in another conversation");
+                    }
+                    return o;
+                }));
     }
 
+    /** The sender's earlier message with this clientMessageId in the same conversation, or null. */
     private Uni<Outcome> original(Message draft) {
         return pool
-                .preparedQuery(
-                        "SELECT " + COLUMNS + " " + FROM + " WHERE m.sender_id = $1 AND m.client_message_id = $2")
-                .execute(Tuple.of(draft.sender().id(), draft.clientMessageId()))
+                .preparedQuery("SELECT " + COLUMNS + " " + FROM
+                        + " WHERE m.sender_id = $1 AND m.client_message_id = $2 AND m.conversation_id = $3")
+                .execute(Tuple.of(draft.sender().id(), draft.clientMessageId(), draft.conversationId()))
                 .map(rows -> rows.size() == 0 ? null : new Outcome.Duplicate(message(rows.iterator().next())));
     }
 
