@@ -22,6 +22,7 @@ import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Actor;
+import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.Times;
 
 /**
@@ -96,12 +97,20 @@ class MessageStore {
             Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
                     draft.conversationId());
             return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
-        }).onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft));
+        }).onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft).map(o -> {
+            if (o == null) {
+                // the sender used this clientMessageId in another conversation: never answer with that ack
+                throw ProblemException.invalid("clientMessageId", "already used for a message in another conversation");
+            }
+            return o;
+        }));
     }
 
+    /** The sender's earlier message with this clientMessageId in the same conversation, or null. */
     private Uni<Outcome> original(Message draft) {
-        return read("SELECT " + COLUMNS + " " + FROM + " WHERE m.sender_id = $1 AND m.client_message_id = $2",
-                Tuple.of(draft.sender().id(), draft.clientMessageId()))
+        return read("SELECT " + COLUMNS + " " + FROM
+                + " WHERE m.sender_id = $1 AND m.client_message_id = $2 AND m.conversation_id = $3",
+                Tuple.of(draft.sender().id(), draft.clientMessageId(), draft.conversationId()))
                 .map(list -> list.isEmpty() ? null : new Outcome.Duplicate(list.get(0)));
     }
 
