@@ -1,5 +1,8 @@
 package dk.samtale.platform;
 
+import java.util.List;
+import java.util.UUID;
+
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -11,6 +14,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -38,6 +44,23 @@ class ProblemMappers {
         // Jackson's message can quote the input, so it is not passed on.
         return respond(Problem.of(ErrorCode.MALFORMED_JSON, "The request body is not valid JSON for this operation",
                 path(uri))).build();
+    }
+
+    @ServerExceptionMapper
+    Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        // Jackson's message can quote the input, so it is not passed on. (This mapper must exist: Quarkus'
+        // own one for this exception would answer with a body that is not a problem document.)
+        if (e instanceof InvalidFormatException f && f.getTargetType() == UUID.class
+                && f.getValue() instanceof String) {
+            return respond(Problem.of(ProblemException.invalid(field(e), "must be a UUID"), path(uri))).build();
+        }
+        return malformedJson(e, uri);
+    }
+
+    private static String field(JsonMappingException e) {
+        List<JsonMappingException.Reference> refs = e.getPath();
+        String name = refs.isEmpty() ? null : refs.get(refs.size() - 1).getFieldName();
+        return name == null ? "body" : name;
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})

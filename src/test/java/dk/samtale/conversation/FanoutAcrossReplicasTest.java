@@ -14,6 +14,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dk.samtale.crypto.Binding;
+import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.TenantKeys;
 import dk.samtale.testing.Api;
 import dk.samtale.testing.World;
 import dk.samtale.testing.WsClient;
@@ -25,8 +28,13 @@ import dk.samtale.testing.WsClient;
 @QuarkusTest
 class FanoutAcrossReplicasTest {
 
+    private static final UUID TESTBY = UUID.fromString("00000000-0000-7000-8000-000000000001");
+
     @Inject
     Pool pool;
+
+    @Inject
+    KeyRing keys;
 
     @Test
     void aMessageNotifiedByAnotherReplicaIsDeliveredAndAGapIsFilledFromTheDatabase() {
@@ -48,14 +56,17 @@ class FanoutAcrossReplicasTest {
 
     private UUID commitElsewhere(String conversation, String citizenId, long seq, String body) {
         UUID id = UUID.randomUUID();
+        TenantKeys tenantKeys = keys.tenant(TESTBY).await().indefinitely();
+        byte[] sealed = tenantKeys.seal(Binding.messageBody(TESTBY, id), body);
         pool.withTransaction(tx -> tx.preparedQuery("UPDATE conversation SET last_seq = $2 WHERE id = $1")
                 .execute(Tuple.of(UUID.fromString(conversation), seq))
                 .flatMap(x -> tx.preparedQuery("""
-                        INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body,
-                                             channel, created_at)
-                        VALUES ($1, $2, $3, 'citizen', $4, $5, $6, 'app', $7)""")
+                        INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id,
+                                             body_enc, body_key, channel, created_at)
+                        VALUES ($1, $2, $3, 'citizen', $4, $5, $6, $7, 'app', $8)""")
                         .execute(Tuple.tuple(List.of(id, UUID.fromString(conversation), seq, UUID.fromString(citizenId),
-                                "elsewhere-" + id, body, OffsetDateTime.now())))))
+                                "elsewhere-" + id, io.vertx.core.buffer.Buffer.buffer(sealed), tenantKeys.activeKeyId(),
+                                OffsetDateTime.now())))))
                 .await().indefinitely();
         return id;
     }

@@ -48,6 +48,7 @@ class TwoReplicasIT {
     private static int pgPort;
     private static EmbeddedPostgres postgres;
     private static Map<String, String> identity;
+    private static Path kek;
     private static Replica a;
     private static Replica b;
 
@@ -60,6 +61,11 @@ class TwoReplicasIT {
         pgPort = freePort();
         postgres = startPostgres();
         identity = new TestIdentity().start();
+        // one key-encryption key for both replicas, as from one Kubernetes Secret
+        kek = dataDir.resolveSibling(dataDir.getFileName() + "-kek");
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Files.writeString(kek, java.util.Base64.getEncoder().encodeToString(key));
         a = replica("a");
         b = replica("b");
         awaitReady(a);
@@ -245,7 +251,7 @@ class TwoReplicasIT {
                 "-Dquarkus.datasource.reactive.url=postgresql://localhost:" + pgPort + "/postgres",
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl(),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
-                "-Dquarkus.log.console.json.enabled=false"));
+                "-Dsamtale.crypto.kek-file=" + kek, "-Dquarkus.log.console.json.enabled=false"));
         identity.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         Path log = Path.of("target/replica-" + name + ".log");
