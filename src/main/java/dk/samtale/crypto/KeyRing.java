@@ -80,6 +80,12 @@ public class KeyRing {
                 });
     }
 
+    /** The tenant's slug (what an operator types to confirm shredding). */
+    public Uni<String> slug(UUID tenantId) {
+        return pool.preparedQuery("SELECT slug FROM tenant WHERE id = $1").execute(Tuple.of(tenantId))
+                .map(rows -> rows.iterator().next().getString(0));
+    }
+
     /** Adds a new active data key; values sealed under the old ones stay readable. Returns its id. */
     public Uni<Integer> rotate(UUID tenantId) {
         return pool.withTransaction(tx -> tx.preparedQuery(

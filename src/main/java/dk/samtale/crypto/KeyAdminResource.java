@@ -1,0 +1,98 @@
+package dk.samtale.crypto;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+import dk.samtale.identity.Caller;
+import dk.samtale.identity.CallerResolver;
+import dk.samtale.platform.ProblemException;
+
+/**
+ * Key operations for a tenant's operators: service clients with the {@code admin} role, acting on their
+ * own tenant only (the tenant comes from the token's issuer, never from the request).
+ */
+@Path("/api/v1/admin/keys")
+@RolesAllowed("admin")
+public class KeyAdminResource {
+
+    public record Reencryption(boolean running, long remainingMessages) {
+    }
+
+    public record KeyStatus(String kekId, List<KeyRing.KeyInfo> keys, Reencryption reencryption) {
+    }
+
+    public record Rewrapped(int rewrapped) {
+    }
+
+    /** Shredding needs the tenant's own slug typed back: it cannot be undone. */
+    public record ShredRequest(String confirm) {
+    }
+
+    public record Shredded(int destroyedKeys) {
+    }
+
+    private final SecurityIdentity identity;
+    private final CallerResolver callers;
+    private final KeyRing keys;
+    private final KeyEncryptionKeys keks;
+    private final ReencryptionJob job;
+
+    KeyAdminResource(SecurityIdentity identity, CallerResolver callers, KeyRing keys, KeyEncryptionKeys keks,
+            ReencryptionJob job) {
+        this.identity = identity;
+        this.callers = callers;
+        this.keys = keys;
+        this.keks = keks;
+        this.job = job;
+    }
+
+    @GET
+    public Uni<KeyStatus> status() {
+        return callers.resolve(identity).flatMap(this::status);
+    }
+
+    /** A new data key for new writes; a background job moves existing values to it. 202: it is running. */
+    @POST
+    @Path("/rotate")
+    public Uni<RestResponse<KeyStatus>> rotate() {
+        return callers.resolve(identity).flatMap(c -> keys.rotate(c.tenantId()).invoke(id -> job.start(c.tenantId()))
+                .flatMap(id -> status(c))).map(s -> RestResponse.status(RestResponse.Status.ACCEPTED, s));
+    }
+
+    /** Wraps the tenant's data keys under the current KEK (after a KEK rotation). */
+    @POST
+    @Path("/rewrap")
+    public Uni<Rewrapped> rewrap() {
+        return callers.resolve(identity).flatMap(c -> keys.rewrap(c.tenantId())).map(Rewrapped::new);
+    }
+
+    /** Crypto-shredding: the tenant's stored messages, CPR numbers and names become unreadable for good. */
+    @POST
+    @Path("/shred")
+    public Uni<Shredded> shred(ShredRequest body) {
+        return callers.resolve(identity).flatMap(c -> slug(c).flatMap(slug -> {
+            if (body == null || !slug.equals(body.confirm())) {
+                throw ProblemException.invalid("confirm", "must be the tenant's slug; shredding cannot be undone");
+            }
+            return keys.shred(c.tenantId());
+        })).map(Shredded::new);
+    }
+
+    private Uni<String> slug(Caller c) {
+        return keys.slug(c.tenantId());
+    }
+
+    private Uni<KeyStatus> status(Caller c) {
+        return keys.describe(c.tenantId()).flatMap(list -> job.remaining(c.tenantId())
+                .map(n -> new KeyStatus(keks.currentId(), list, new Reencryption(job.running(c.tenantId()), n))));
+    }
+}

@@ -1,0 +1,190 @@
+package dk.samtale.crypto;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Moves a tenant's sealed values onto its active data key after a rotation, in small batches, each its
+ * own short transaction with {@code SKIP LOCKED}, so chat never waits on it. It keeps no state of its
+ * own — a value is done when it names the active key — so it resumes after a crash simply by running
+ * again, which it does at start for every tenant with work left. The crypto runs on worker threads.
+ */
+@ApplicationScoped
+public class ReencryptionJob {
+
+    private static final Logger LOG = Logger.getLogger(ReencryptionJob.class);
+    public static final int BATCH = 200;
+
+    private final Pool pool;
+    private final KeyRing keys;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, AtomicLong> remaining = new ConcurrentHashMap<>();
+    private final Counter moved;
+
+    ReencryptionJob(Pool pool, KeyRing keys, MeterRegistry metrics) {
+        this.pool = pool;
+        this.keys = keys;
+        this.moved = Counter.builder("samtale.crypto.reencrypted").description("Values moved to the active data key")
+                .register(metrics);
+        Gauge.builder("samtale.crypto.reencryption.remaining", remaining,
+                m -> m.values().stream().mapToLong(AtomicLong::get).sum())
+                .description("Message bodies still sealed under a retired data key").register(metrics);
+    }
+
+    /** Resumes unfinished work (e.g. after a crash during a run). */
+    void resume(@Observes StartupEvent start) {
+        pool.query("""
+                SELECT DISTINCT k.tenant_id FROM data_key k
+                WHERE k.purpose = 'data' AND NOT k.active AND k.wrapped IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM message m WHERE m.body_key = k.id)""").execute()
+                .subscribe().with(rows -> rows.forEach(r -> start(r.getUUID("tenant_id"))),
+                        e -> LOG.warnf("could not look for unfinished re-encryption (%s)",
+                                e.getClass().getSimpleName()));
+    }
+
+    public boolean running(UUID tenant) {
+        return running.contains(tenant);
+    }
+
+    /** Starts a run in the background unless one is going for this tenant. */
+    public void start(UUID tenant) {
+        if (!running.add(tenant)) {
+            return;
+        }
+        run(tenant, BATCH, Integer.MAX_VALUE).eventually(() -> running.remove(tenant)).subscribe().with(
+                n -> LOG.infof("Re-encryption of tenant %s done: %d values moved to the active key", tenant, n),
+                e -> LOG.errorf("Re-encryption of tenant %s stopped (%s); it resumes at the next start or rotation",
+                        tenant, e.getClass().getSimpleName()));
+    }
+
+    /** Message bodies of the tenant not yet on the active key (readable ones only). */
+    public Uni<Long> remaining(UUID tenant) {
+        return keys.tenant(tenant).flatMap(k -> pool.preparedQuery("""
+                SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id
+                JOIN data_key k ON k.id = m.body_key
+                WHERE c.tenant_id = $1 AND m.body_key <> $2 AND k.wrapped IS NOT NULL""")
+                .execute(Tuple.of(tenant, k.activeKeyId())).map(rows -> rows.iterator().next().getLong(0)))
+                .invoke(n -> remaining.computeIfAbsent(tenant, t -> new AtomicLong()).set(n));
+    }
+
+    /** Runs up to {@code maxBatches} batches of messages, then the citizens; returns how many values moved. */
+    public Uni<Long> run(UUID tenant, int batchSize, int maxBatches) {
+        return keys.tenant(tenant).flatMap(k -> messages(tenant, k, batchSize, maxBatches, new UUID(0, 0), 0L))
+                .flatMap(n -> maxBatches == Integer.MAX_VALUE
+                        ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k))
+                                .map(c -> n + c)
+                        : Uni.createFrom().item(n))
+                .call(() -> remaining(tenant));
+    }
+
+    private Uni<Long> messages(UUID tenant, TenantKeys k, int batchSize, int batchesLeft, UUID after, long done) {
+        if (batchesLeft <= 0) {
+            return Uni.createFrom().item(done);
+        }
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                SELECT m.id, m.body_enc FROM message m JOIN conversation c ON c.id = m.conversation_id
+                JOIN data_key k ON k.id = m.body_key
+                WHERE c.tenant_id = $1 AND m.body_key <> $2 AND k.wrapped IS NOT NULL AND m.id > $3
+                ORDER BY m.id LIMIT $4 FOR UPDATE OF m SKIP LOCKED""")
+                .execute(Tuple.of(tenant, k.activeKeyId(), after, batchSize))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(rows -> reseal(rows, k, r -> Binding.messageBody(tenant, r.getUUID("id")), "body_enc"))
+                .flatMap(batch -> batch.updates().isEmpty()
+                        ? Uni.createFrom().item(batch)
+                        : tx.preparedQuery("UPDATE message SET body_enc = $2, body_key = $3 WHERE id = $1")
+                                .executeBatch(batch.updates()).replaceWith(batch)))
+                .flatMap(batch -> {
+                    moved.increment(batch.updates().size());
+                    long total = done + batch.updates().size();
+                    return batch.seen() < batchSize
+                            ? Uni.createFrom().item(total)
+                            : messages(tenant, k, batchSize, batchesLeft - 1, batch.last(), total);
+                });
+    }
+
+    private Uni<Long> citizens(UUID tenant, TenantKeys k) {
+        // few per tenant (thousands): one pass, re-sealing the values that name another key
+        return pool.withTransaction(tx -> tx.preparedQuery(
+                "SELECT id, cpr_enc, name_enc FROM citizen WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(tenant))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(rows -> {
+                    List<Tuple> updates = new ArrayList<>();
+                    for (Row r : rows) {
+                        UUID id = r.getUUID("id");
+                        byte[] cpr = resealed(k, Binding.citizen(tenant, id, "cpr"), bytes(r, "cpr_enc"));
+                        byte[] name = resealed(k, Binding.citizen(tenant, id, "name"), bytes(r, "name_enc"));
+                        if (cpr != null || name != null) {
+                            updates.add(Tuple.of(id, Buffer.buffer(cpr != null ? cpr : bytes(r, "cpr_enc")),
+                                    name != null
+                                            ? Buffer.buffer(name)
+                                            : bytes(r, "name_enc") == null
+                                                    ? null
+                                                    : Buffer.buffer(bytes(r, "name_enc"))));
+                        }
+                    }
+                    return updates;
+                })
+                .flatMap(updates -> updates.isEmpty()
+                        ? Uni.createFrom().item(0L)
+                        : tx.preparedQuery("UPDATE citizen SET cpr_enc = $2, name_enc = $3 WHERE id = $1")
+                                .executeBatch(updates).replaceWith((long) updates.size())));
+    }
+
+    private record Batch(List<Tuple> updates, int seen, UUID last) {
+    }
+
+    private static Batch reseal(io.vertx.mutiny.sqlclient.RowSet<Row> rows, TenantKeys k,
+            java.util.function.Function<Row, Binding> binding, String column) {
+        List<Tuple> updates = new ArrayList<>();
+        UUID last = null;
+        int seen = 0;
+        for (Row r : rows) {
+            seen++;
+            last = r.getUUID("id");
+            byte[] resealed = resealed(k, binding.apply(r), bytes(r, column));
+            if (resealed != null) {
+                updates.add(Tuple.of(last, Buffer.buffer(resealed), k.activeKeyId()));
+            }
+        }
+        return new Batch(updates, seen, last);
+    }
+
+    /** The value sealed under the active key, or null if it already is, or cannot be read (left alone, logged). */
+    private static byte[] resealed(TenantKeys k, Binding binding, byte[] sealed) {
+        if (sealed == null || MessageCipher.keyIdOf(sealed) == k.activeKeyId()) {
+            return null;
+        }
+        try {
+            return k.seal(binding, k.open(binding, sealed));
+        } catch (Unreadable e) {
+            return null;
+        }
+    }
+
+    private static byte[] bytes(Row r, String column) {
+        var b = r.getBuffer(column);
+        return b == null ? null : b.getBytes();
+    }
+}
