@@ -101,7 +101,8 @@ public class ChatSocket {
                 LOG.infof("closing socket %s: persistent flooding", socket.id());
                 return socket.close(new CloseReason(CLOSE_POLICY_VIOLATION, "rate limit"));
             }
-            c.failed(null,
+            // the ref tells the client which frame was dropped (a dropped send must be retried)
+            c.failed(refOf(text),
                     new ProblemException(ErrorCode.RATE_LIMITED, "Too many frames; slow down", java.util.List.of(),
                             c.retryAfterSeconds()),
                     null);
@@ -164,6 +165,14 @@ public class ChatSocket {
             }
             c.failed(frame.id(), p, conversationId);
         });
+    }
+
+    private String refOf(String text) {
+        try {
+            return ClientFrame.idOf(json.readTree(text));
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private JsonNode read(String text) {
