@@ -45,7 +45,11 @@ public class ChatSocket {
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
     static final int FRAMES_PER_SECOND = 30;
     static final int BURST = 60;
-    /** Frames refused in a row (over the rate) before the socket is closed with 1008. */
+    /**
+     * Frames refused in a row (over the rate) before the socket is closed with 1008. The row ends only
+     * when the client pauses (see {@link ChatConnection#admit()}), not at each frame the refilling
+     * bucket lets through.
+     */
     static final int MAX_REFUSED_IN_A_ROW = 200;
     static final short CLOSE_TOKEN_EXPIRED = 4001;
     static final short CLOSE_POLICY_VIOLATION = 1008;
@@ -80,7 +84,7 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock));
+                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),
