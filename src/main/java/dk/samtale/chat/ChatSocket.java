@@ -15,6 +15,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -53,6 +54,8 @@ public class ChatSocket {
     static final int MAX_REFUSED_IN_A_ROW = 200;
     static final short CLOSE_TOKEN_EXPIRED = 4001;
     static final short CLOSE_POLICY_VIOLATION = 1008;
+    static final short CLOSE_MESSAGE_TOO_BIG = 1009;
+    static final int MAX_MESSAGE_BYTES = 65536;
 
     private final SecurityIdentity identity;
     private final CallerResolver callers;
@@ -88,7 +91,7 @@ public class ChatSocket {
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),
-                    new ServerFrame.Limits(MessageService.MAX_BODY, 65536, FRAMES_PER_SECOND)));
+                    new ServerFrame.Limits(MessageService.MAX_BODY, MAX_MESSAGE_BYTES, FRAMES_PER_SECOND)));
             return Uni.createFrom().voidItem();
         });
     }
@@ -169,6 +172,20 @@ public class ChatSocket {
             }
             c.failed(frame.id(), p, conversationId);
         });
+    }
+
+    /**
+     * A text message over quarkus.websockets-next.server.max-message-size (64 KiB): Vert.x drops it and
+     * reports it here, with the socket still open; the contract says close with 1009. (A single frame
+     * over max-frame-size is refused by Netty, which drops the connection without a close frame.)
+     */
+    @OnError
+    Uni<Void> failed(IllegalStateException e, WebSocketConnection socket) {
+        if (e.getMessage() != null && e.getMessage().contains("max message size")) {
+            LOG.debugf("closing socket %s: message over %d bytes", socket.id(), MAX_MESSAGE_BYTES);
+            return socket.close(new CloseReason(CLOSE_MESSAGE_TOO_BIG, "frame too big"));
+        }
+        return Uni.createFrom().failure(e);
     }
 
     private String refOf(String text) {
