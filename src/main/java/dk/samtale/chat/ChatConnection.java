@@ -1,5 +1,6 @@
 package dk.samtale.chat;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ final class ChatConnection {
 
     private static final Logger LOG = Logger.getLogger(ChatConnection.class);
     static final int RESUME_BATCH = 500;
+    /** A client that has had no frame refused for this long has backed off: its row of refusals ends. */
+    static final long BACK_OFF_MILLIS = 1000;
 
     private final WebSocketConnection socket;
     private final Caller caller;
@@ -48,17 +51,20 @@ final class ChatConnection {
     private final Map<UUID, Long> lastSent = new HashMap<>();
     /** Sends stored but not yet acknowledged: clientMessageId → the frame's ref. */
     private final Map<String, String> pendingAcks = new ConcurrentHashMap<>();
+    private final Clock clock;
     private int refusedInARow;
+    private long lastRefusedAt;
     private volatile long expiryTimer = -1;
 
     ChatConnection(WebSocketConnection socket, Caller caller, MessageService messages,
-            ConversationService conversations, ObjectMapper json, RateLimiter limiter) {
+            ConversationService conversations, ObjectMapper json, RateLimiter limiter, Clock clock) {
         this.socket = socket;
         this.caller = caller;
         this.messages = messages;
         this.conversations = conversations;
         this.json = json;
         this.limiter = limiter;
+        this.clock = clock;
     }
 
     Caller caller() {
@@ -69,13 +75,22 @@ final class ChatConnection {
         return socket.id();
     }
 
-    /** Takes a token for one inbound frame; false when the client is over its rate. */
+    /**
+     * Takes a token for one inbound frame; false when the client is over its rate. Refusals count as
+     * "in a row" until the client backs off for {@link #BACK_OFF_MILLIS} (the least retryAfterSeconds):
+     * a flooding client gets a frame through whenever the bucket refills, and that must not restart
+     * the count, or flooding at any rate below a few thousand frames per second would never end.
+     */
     synchronized boolean admit() {
+        long now = clock.millis();
         if (limiter.tryAcquire()) {
-            refusedInARow = 0;
+            if (now - lastRefusedAt >= BACK_OFF_MILLIS) {
+                refusedInARow = 0;
+            }
             return true;
         }
         refusedInARow++;
+        lastRefusedAt = now;
         return false;
     }
 

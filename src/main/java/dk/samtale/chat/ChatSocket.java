@@ -15,6 +15,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -45,11 +46,17 @@ public class ChatSocket {
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
     static final int FRAMES_PER_SECOND = 30;
     static final int BURST = 60;
-    /** Frames refused in a row (over the rate) before the socket is closed with 1008. */
+    /**
+     * Frames refused in a row (over the rate) before the socket is closed with 1008. The row ends only
+     * when the client pauses (see {@link ChatConnection#admit()}), not at each frame the refilling
+     * bucket lets through.
+     */
     static final int MAX_REFUSED_IN_A_ROW = 200;
     static final short CLOSE_TOKEN_EXPIRED = 4001;
     static final short CLOSE_POLICY_VIOLATION = 1008;
     static final short CLOSE_GOING_AWAY = 1001;
+    static final short CLOSE_MESSAGE_TOO_BIG = 1009;
+    static final int MAX_MESSAGE_BYTES = 65536;
 
     private final SecurityIdentity identity;
     private final CallerResolver callers;
@@ -84,11 +91,11 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock));
+                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),
-                    new ServerFrame.Limits(MessageService.MAX_BODY, 65536, FRAMES_PER_SECOND)));
+                    new ServerFrame.Limits(MessageService.MAX_BODY, MAX_MESSAGE_BYTES, FRAMES_PER_SECOND)));
             return Uni.createFrom().voidItem();
         });
     }
@@ -105,7 +112,8 @@ public class ChatSocket {
                 LOG.infof("closing socket %s: persistent flooding", socket.id());
                 return socket.close(new CloseReason(CLOSE_POLICY_VIOLATION, "rate limit"));
             }
-            c.failed(null,
+            // the ref tells the client which frame was dropped (a dropped send must be retried)
+            c.failed(refOf(text),
                     new ProblemException(ErrorCode.RATE_LIMITED, "Too many frames; slow down", java.util.List.of(),
                             c.retryAfterSeconds()),
                     null);
@@ -176,6 +184,28 @@ public class ChatSocket {
             }
             c.failed(frame.id(), p, conversationId);
         });
+    }
+
+    /**
+     * A text message over quarkus.websockets-next.server.max-message-size (64 KiB): Vert.x drops it and
+     * reports it here, with the socket still open; the contract says close with 1009. (A single frame
+     * over max-frame-size is refused by Netty, which drops the connection without a close frame.)
+     */
+    @OnError
+    Uni<Void> failed(IllegalStateException e, WebSocketConnection socket) {
+        if (e.getMessage() != null && e.getMessage().contains("max message size")) {
+            LOG.debugf("closing socket %s: message over %d bytes", socket.id(), MAX_MESSAGE_BYTES);
+            return socket.close(new CloseReason(CLOSE_MESSAGE_TOO_BIG, "frame too big"));
+        }
+        return Uni.createFrom().failure(e);
+    }
+
+    private String refOf(String text) {
+        try {
+            return ClientFrame.idOf(json.readTree(text));
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private JsonNode read(String text) {

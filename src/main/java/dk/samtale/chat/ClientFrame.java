@@ -57,7 +57,7 @@ sealed interface ClientFrame {
             throw new Invalid(null, new ProblemException(ErrorCode.MALFORMED_JSON, "A frame is one JSON object"));
         }
         JsonNode idNode = node.get("id");
-        String id = idNode != null && idNode.isTextual() && idNode.asText().length() <= 64 ? idNode.asText() : null;
+        String id = idOf(node);
         try {
             if (idNode != null && !idNode.isNull() && id == null) {
                 throw ProblemException.invalid("id", "must be a string of at most 64 characters");
@@ -80,6 +80,12 @@ sealed interface ClientFrame {
         } catch (ProblemException e) {
             throw new Invalid(id, e);
         }
+    }
+
+    /** The frame's id when it is a readable one (a string of at most 64 characters), else null. */
+    static String idOf(JsonNode node) {
+        JsonNode idNode = node == null ? null : node.get("id");
+        return idNode != null && idNode.isTextual() && idNode.asText().length() <= 64 ? idNode.asText() : null;
     }
 
     private static List<Resume.Cursor> cursors(JsonNode node) {

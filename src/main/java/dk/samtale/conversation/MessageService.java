@@ -147,6 +147,11 @@ public class MessageService {
         });
     }
 
+    /** Only whitespace, in Unicode's sense: also no-break spaces, which String.isBlank lets through. */
+    private static boolean isBlank(String body) {
+        return body.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
     private static void validate(UUID conversationId, String clientMessageId, String body) {
         if (conversationId == null) {
             throw ProblemException.invalid("conversationId", "is required");
@@ -154,7 +159,7 @@ public class MessageService {
         if (clientMessageId == null || !CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
             throw ProblemException.invalid("clientMessageId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         }
-        if (body == null || body.isBlank()) {
+        if (body == null || isBlank(body)) {
             throw new ProblemException(ErrorCode.BODY_EMPTY, "The message body is empty");
         }
         if (body.codePointCount(0, body.length()) > MAX_BODY) {

@@ -23,6 +23,7 @@ import com.networknt.schema.ValidationMessage;
 import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 
@@ -37,6 +38,7 @@ public final class WsClient implements AutoCloseable {
     private static final Vertx VERTX = Vertx.vertx();
     private static final HttpClient HTTP = VERTX.createHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Integer, HttpClient> BIG_FRAME_CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final WebSocket socket;
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
@@ -96,12 +98,46 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(WebSocketConnectOptions options) {
+        WsClient c = connectWithoutHello(options);
+        c.await("hello");
+        return c;
+    }
+
+    /** Opens the socket without waiting for {@code hello}, for connections the server may refuse. */
+    public static WsClient connectWithoutHello(WebSocketConnectOptions options) {
+        return connectWithoutHello(HTTP, options);
+    }
+
+    /**
+     * Like {@link #connect(String)}, but on a client that sends every text message as one single
+     * WebSocket frame of up to {@code maxFrameBytes} (as browsers do), instead of fragmenting it at
+     * 64 KiB.
+     */
+    public static WsClient connectSendingFramesUpTo(String token, int maxFrameBytes) {
+        HttpClient client = BIG_FRAME_CLIENTS.computeIfAbsent(maxFrameBytes, size -> VERTX.createHttpClient(
+                new HttpClientOptions().setMaxWebSocketFrameSize(size).setMaxWebSocketMessageSize(size)));
+        WsClient c = connectWithoutHello(client, options().addHeader("Authorization", "Bearer " + token));
+        c.await("hello");
+        return c;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static WsClient connectWithoutHello(HttpClient client, WebSocketConnectOptions options) {
+        // The handlers must be set in the connect callback itself: Vert.x resumes the socket before it
+        // calls that callback and delivers buffered frames in a later event-loop task. A listener added
+        // to the returned Future instead (map, onComplete) runs in a task of its own when the handshake
+        // was already done, possibly after those frames were delivered to no handler, and a hello that
+        // came with the 101 response was lost.
+        CompletableFuture<WsClient> connected = new CompletableFuture<>();
+        client.webSocket(options, ar -> {
+            if (ar.succeeded()) {
+                connected.complete(new WsClient(ar.result()));
+            } else {
+                connected.completeExceptionally(ar.cause());
+            }
+        });
         try {
-            // handlers are set in the connect callback, on the socket's event loop, before any frame arrives
-            WsClient c = HTTP.webSocket(options).map(WsClient::new).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-            c.await("hello");
-            return c;
+            return connected.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("could not connect", e);
         }
@@ -140,6 +176,18 @@ public final class WsClient implements AutoCloseable {
         return fail("no " + what + " frame within " + WAIT);
     }
 
+    /** The next frame of any type, or null when none arrives within the time given. */
+    public JsonNode poll(Duration within) {
+        try {
+            JsonNode f = frames.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+            assertContract();
+            return f;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** Asserts that no frame of this type arrives within a short while. */
     public void assertNoFrame(String type, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
@@ -155,6 +203,30 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Asserts that no frame of any of these types has been received or arrives within the time given
+     * (frames of other types are consumed on the way).
+     */
+    public void assertNoFrame(Duration within, String... types) {
+        Set<String> unwanted = Set.of(types);
+        long deadline = System.nanoTime() + within.toNanos();
+        try {
+            // every frame already received, then whatever arrives until the deadline (bounded in count)
+            for (int i = 0; i < 100_000; i++) {
+                JsonNode f = frames.poll(20, TimeUnit.MILLISECONDS);
+                if (f == null && System.nanoTime() >= deadline) {
+                    break;
+                }
+                if (f != null && unwanted.contains(f.path("type").asText())) {
+                    fail("unexpected " + f.path("type").asText() + " frame: " + f);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertContract();
+    }
+
     /** Every frame received so far, without waiting. */
     public List<JsonNode> drain() {
         List<JsonNode> list = new ArrayList<>();
@@ -164,9 +236,12 @@ public final class WsClient implements AutoCloseable {
 
     public short awaitClose() {
         try {
-            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
+            Short code = closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return code != null ? code : fail("socket closed without a close frame (no close code)");
+        } catch (java.util.concurrent.TimeoutException e) {
             return fail("socket not closed within " + WAIT);
+        } catch (Exception e) {
+            return fail("could not await the close", e);
         }
     }
 
