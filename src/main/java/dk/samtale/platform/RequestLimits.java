@@ -20,23 +20,22 @@ import io.smallrye.mutiny.Uni;
 import dk.samtale.identity.VerifiedToken;
 
 /**
- * Per-caller limit on writes over REST (the WebSocket has its own per-socket limit): 10 per second
- * sustained, bursts of 30; over it, 429 with Retry-After. Per replica, which is enough to stop one
+ * Per-caller limit on writes over REST (the WebSocket has its own per-socket limit): by default 10 per
+ * second sustained, bursts of 30 ({@link LimitsConfig}); over it, 429 with Retry-After. Per replica, which is enough to stop one
  * misbehaving client from flooding the database; it is not a quota.
  */
 @ApplicationScoped
 class RequestLimits {
 
-    static final double PER_SECOND = 10;
-    static final double BURST = 30;
-
     private final Cache<String, RateLimiter> limiters = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofMinutes(5)).build();
     private final CurrentIdentityAssociation identities;
+    private final LimitsConfig config;
     private final Clock clock;
 
-    RequestLimits(CurrentIdentityAssociation identities, Clock clock) {
+    RequestLimits(CurrentIdentityAssociation identities, LimitsConfig config, Clock clock) {
         this.identities = identities;
+        this.config = config;
         this.clock = clock;
     }
 
@@ -50,7 +49,8 @@ class RequestLimits {
             if (key == null) {
                 return null; // unauthenticated: refused by authorisation anyway
             }
-            RateLimiter limiter = limiters.get(key, k -> new RateLimiter(PER_SECOND, BURST, clock));
+            RateLimiter limiter = limiters.get(key,
+                    k -> new RateLimiter(config.restWritesPerSecond(), config.restWriteBurst(), clock));
             synchronized (limiter) {
                 if (limiter.tryAcquire()) {
                     return null;

@@ -32,7 +32,10 @@ public class TestIdentity implements QuarkusTestResourceLifecycleManager {
             "staff-testby", new String[]{"staff", "testby"},
             "service-testby", new String[]{"service", "testby"},
             "citizen-andenby", new String[]{"citizen", "andenby"},
-            "staff-andenby", new String[]{"staff", "andenby"});
+            "staff-andenby", new String[]{"staff", "andenby"},
+            "citizen-slettetby", new String[]{"citizen", "slettetby"},
+            "staff-slettetby", new String[]{"staff", "slettetby"},
+            "service-slettetby", new String[]{"service", "slettetby"});
 
     static String issuerUrl(String name) {
         return "https://idp.test/" + name;

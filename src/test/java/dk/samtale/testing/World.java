@@ -12,6 +12,8 @@ public final class World {
     public static final String UNIT_X = "00000000-0000-7000-8000-0000000000a1";
     public static final String UNIT_Y = "00000000-0000-7000-8000-0000000000a2";
     public static final String UNIT_Z = "00000000-0000-7000-8000-0000000000b1";
+    /** The only unit of "slettetby", whose keys EncryptionAtRestTest destroys. */
+    public static final String UNIT_S = "00000000-0000-7000-8000-0000000000c1";
 
     private World() {
     }

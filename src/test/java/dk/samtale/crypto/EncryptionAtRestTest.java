@@ -1,0 +1,235 @@
+package dk.samtale.crypto;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dk.samtale.testing.Api;
+import dk.samtale.testing.Tokens;
+import dk.samtale.testing.World;
+import dk.samtale.testing.WsClient;
+
+/**
+ * What a stolen dump, a backup or a curious DBA sees: no message text, CPR number or name in any column
+ * of any table; ciphertexts that cannot be moved between rows; keys that rotate and can be destroyed.
+ */
+@QuarkusTest
+class EncryptionAtRestTest {
+
+    static final UUID TESTBY = UUID.fromString("00000000-0000-7000-8000-000000000001");
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    KeyRing keys;
+
+    @Inject
+    ReencryptionJob job;
+
+    @Test
+    void aDumpOfEveryColumnOfEveryTableHoldsNoMessageTextCprOrName() {
+        String marker = "HEMMELIGT-" + UUID.randomUUID();
+        String cpr = "2" + String.format("%09d", (long) (Math.random() * 1_000_000_000L));
+        String name = "Navnemarkør " + UUID.randomUUID();
+        String citizen = Tokens.citizen("testby", cpr, name);
+        String conversation = World.openConversation(citizen, World.UNIT_X);
+        World.send(citizen, conversation, marker + " via REST");
+        try (WsClient socket = WsClient.connect(citizen)) {
+            socket.send(Map.of("type", "send", "conversationId", conversation, "clientMessageId", "enc-ws", "body",
+                    marker + " via WebSocket"));
+            socket.await("ack");
+        }
+        Api.as(World.staffX()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then().statusCode(200)
+                .body("name", equalTo(name));
+        // those allowed still read it all in clear
+        Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
+                .body("items.body", hasItem(marker + " via WebSocket")).body("items[0].sender.name", equalTo(name));
+
+        List<String> secrets = List.of(marker, cpr, name);
+        List<String> tables = pool.query("""
+                SELECT table_name FROM information_schema.tables
+                WHERE table_schema = 'public' AND table_type = 'BASE TABLE'""").execute().await().indefinitely()
+                .stream().map(r -> r.getString(0)).toList();
+        assertTrue(
+                tables.containsAll(List.of("message", "citizen", "conversation", "data_key", "flyway_schema_history")),
+                "scanned " + tables);
+        for (String table : tables) {
+            for (var row : pool.query("SELECT t::text FROM \"" + table + "\" t").execute().await().indefinitely()) {
+                String text = row.getString(0);
+                for (String secret : secrets) {
+                    assertFalse(text.contains(secret), table + " holds a secret in clear");
+                    assertFalse(text.contains(HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8))),
+                            table + " holds a secret as unencrypted bytes");
+                }
+            }
+        }
+    }
+
+    @Test
+    void ciphertextsSwappedBetweenRowsFailToDecryptAndTheRestIsStillServed() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        World.send(World.citizenA(), conversation, "en");
+        World.send(World.citizenA(), conversation, "to");
+        World.send(World.citizenA(), conversation, "tre");
+        swap(conversation);
+        try {
+            JsonNode page = Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then()
+                    .statusCode(200).extract().as(JsonNode.class);
+            for (int i = 0; i < 2; i++) {
+                assertTrue(page.path("items").get(i).path("body").isNull());
+                assertEquals("integrity-error", page.path("items").get(i).path("bodyError").asText());
+            }
+            assertEquals("tre", page.path("items").get(2).path("body").asText());
+            assertTrue(page.path("items").get(2).path("bodyError").isNull());
+            try (WsClient socket = WsClient.connect(World.staffX())) {
+                socket.send(Map.of("type", "resume", "conversations",
+                        List.of(Map.of("conversationId", conversation, "afterSeq", 0))));
+                assertEquals("integrity-error", socket.await("message").path("message").path("bodyError").asText());
+                assertEquals("integrity-error", socket.await("message").path("message").path("bodyError").asText());
+                assertEquals("tre", socket.await("message").path("message").path("body").asText());
+            }
+        } finally {
+            swap(conversation); // put them back, so later tests see only readable rows
+        }
+    }
+
+    @Test
+    void rotationKeepsEverythingReadableAndTheJobMovesEveryValueToTheNewKeyEvenAfterACrashHalfWay() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        for (int i = 0; i < 3; i++) {
+            World.send(World.citizenA(), conversation, "før rotation " + i);
+        }
+        int old = keys.tenant(TESTBY).await().indefinitely().activeKeyId();
+        int next = keys.rotate(TESTBY).await().indefinitely(); // no job started: we drive it by hand
+        World.send(World.staffX(), conversation, "efter rotation");
+        assertAllReadable(conversation, 4);
+
+        long before = job.remaining(TESTBY).await().indefinitely();
+        assertTrue(before >= 3, "messages under the old key: " + before);
+        long moved = job.run(TESTBY, 2, 1).await().indefinitely(); // dies after one small batch
+        assertTrue(moved <= 2);
+        assertEquals(before - moved, job.remaining(TESTBY).await().indefinitely());
+        assertTrue(job.remaining(TESTBY).await().indefinitely() > 0, "work was left half-way");
+
+        job.run(TESTBY, ReencryptionJob.BATCH, Integer.MAX_VALUE).await().indefinitely(); // runs again: resumes
+        assertEquals(0, job.remaining(TESTBY).await().indefinitely());
+        assertEquals(0L, count("SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
+                + "WHERE c.tenant_id = $1 AND m.body_key = $2", old), "no message still under the old key");
+        assertEquals(0L, count("SELECT count(*) FROM citizen WHERE tenant_id = $1 AND (get_byte(cpr_enc, 1) << 24 "
+                + "| get_byte(cpr_enc, 2) << 16 | get_byte(cpr_enc, 3) << 8 | get_byte(cpr_enc, 4)) <> $2", next),
+                "no CPR still under an old key");
+        assertAllReadable(conversation, 4);
+    }
+
+    @Test
+    void adminsRotateThroughTheApiAndWatchTheJobFinish() throws InterruptedException {
+        String admin = Tokens.service("testby", "ops", "admin");
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        World.send(World.citizenA(), conversation, "før");
+        Api.as(admin).post("/api/v1/admin/keys/rotate").then().statusCode(202).body("kekId", org.hamcrest.Matchers
+                .notNullValue());
+        JsonNode status = null;
+        for (int i = 0; i < 100; i++) { // bounded: 10 s
+            status = Api.as(admin).get("/api/v1/admin/keys").then().statusCode(200).extract().as(JsonNode.class);
+            if (!status.path("reencryption").path("running").asBoolean()
+                    && status.path("reencryption").path("remainingMessages").asLong() == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(0, status.path("reencryption").path("remainingMessages").asLong());
+        List<Boolean> active = new ArrayList<>();
+        status.path("keys").forEach(k -> {
+            if (k.path("purpose").asText().equals("data")) {
+                active.add(k.path("active").asBoolean());
+            }
+        });
+        assertEquals(1, active.stream().filter(a -> a).count(), "exactly one active data key");
+        assertTrue(active.size() >= 2, "old data keys are kept (readable)");
+        assertAllReadable(conversation, 1);
+    }
+
+    @Test
+    void shreddingMakesOneTenantsDataUnreadableForGoodAndLeavesOthersAlone() {
+        String citizen = Tokens.citizen("slettetby", "0404044444", "Sigrid Slet");
+        String staff = Tokens.staff("slettetby", "sune", "Sune Slet", "unit-s");
+        String admin = Tokens.service("slettetby", "ops", "admin");
+        String doomed = World.openConversation(citizen, World.UNIT_S);
+        World.send(citizen, doomed, "snart ulæselig");
+        String kept = World.openConversation(World.citizenA(), World.UNIT_X);
+        World.send(World.citizenA(), kept, "uberørt");
+
+        Api.as(admin).body(Map.of("confirm", "testby")).post("/api/v1/admin/keys/shred").then().statusCode(400)
+                .body("code", equalTo("invalid-field"));
+        Api.as(staff).get("/api/v1/conversations/" + doomed + "/messages").then().statusCode(200)
+                .body("items[0].body", equalTo("snart ulæselig"));
+
+        Api.as(admin).body(Map.of("confirm", "slettetby")).post("/api/v1/admin/keys/shred").then().statusCode(200)
+                .body("destroyedKeys", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
+        Api.as(staff).get("/api/v1/conversations/" + doomed + "/messages").then().statusCode(200)
+                .body("items[0].body", org.hamcrest.Matchers.nullValue())
+                .body("items[0].bodyError", equalTo("key-destroyed"));
+        Api.as(staff).get("/api/v1/conversations/" + doomed).then().statusCode(200)
+                .body("citizen.name", org.hamcrest.Matchers.nullValue());
+        // the other tenant is untouched, and the shredded one carries on under new keys
+        Api.as(World.staffX()).get("/api/v1/conversations/" + kept + "/messages").then().statusCode(200)
+                .body("items[0].body", equalTo("uberørt"));
+        World.send(staff, doomed, "nye nøgler");
+        Api.as(staff).get("/api/v1/conversations/" + doomed + "/messages").then().statusCode(200)
+                .body("items[1].body", equalTo("nye nøgler"));
+    }
+
+    @Test
+    void keyOperationsAreForAdminsOfTheirOwnTenantOnly() {
+        Api.as(World.staffX()).get("/api/v1/admin/keys").then().statusCode(403).body("code", equalTo("forbidden"));
+        Api.as(Tokens.service("testby", "case-system", "journal-reader")).post("/api/v1/admin/keys/rotate").then()
+                .statusCode(403);
+        Api.anonymous().post("/api/v1/admin/keys/shred").then().statusCode(401);
+        Api.as(Tokens.service("testby", "ops", "admin")).get("/api/v1/admin/keys").then().statusCode(200)
+                .body("keys.purpose", hasItem("index"));
+    }
+
+    private void assertAllReadable(String conversation, int expected) {
+        JsonNode page = Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then()
+                .statusCode(200).extract().as(JsonNode.class);
+        assertEquals(expected, page.path("items").size());
+        page.path("items").forEach(m -> {
+            assertNull(m.path("bodyError").textValue(), "readable: " + m.path("seq"));
+            assertFalse(m.path("body").asText().isEmpty());
+        });
+    }
+
+    private void swap(String conversation) {
+        pool.preparedQuery("""
+                UPDATE message m SET body_enc = o.body_enc FROM message o
+                WHERE m.conversation_id = $1 AND o.conversation_id = $1
+                  AND ((m.seq = 1 AND o.seq = 2) OR (m.seq = 2 AND o.seq = 1))""")
+                .execute(Tuple.of(UUID.fromString(conversation))).await().indefinitely();
+    }
+
+    private long count(String sql, int key) {
+        return pool.preparedQuery(sql).execute(Tuple.of(TESTBY, key)).await().indefinitely().iterator().next()
+                .getLong(0);
+    }
+}
