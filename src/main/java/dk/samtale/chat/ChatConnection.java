@@ -55,9 +55,12 @@ final class ChatConnection {
     private int refusedInARow;
     private long lastRefusedAt;
     private volatile long expiryTimer = -1;
+    private final DeliveryMetrics metrics;
 
     ChatConnection(WebSocketConnection socket, Caller caller, MessageService messages,
-            ConversationService conversations, ObjectMapper json, RateLimiter limiter, Clock clock) {
+            ConversationService conversations, ObjectMapper json, RateLimiter limiter, Clock clock,
+            DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.socket = socket;
         this.caller = caller;
         this.messages = messages;
@@ -175,7 +178,7 @@ final class ChatConnection {
                             long last = list.isEmpty() ? c.afterSeq() : list.get(list.size() - 1).seq();
                             result.add(new ServerFrame.Synced.Cursor(c.conversationId(), last,
                                     list.size() < RESUME_BATCH));
-                            return emitAll(list);
+                            return emitAll(list, false);
                         })
                         .onFailure(ProblemException.class).recoverWithUni(e -> uni(send(new ServerFrame.Error(
                                 frame.id(), ((ProblemException) e).code().code(), e.getMessage(), c.conversationId(),
@@ -192,36 +195,41 @@ final class ChatConnection {
             return done(); // already sent (a repeat, or it came with a gap fill)
         }
         if (last == null || m.seq() == last + 1) {
-            return emit(m);
+            return emit(m, true);
         }
         // a gap: this socket missed notifications; fetch what lies between from the database
         int missing = (int) Math.min(m.seq() - last - 1, RESUME_BATCH);
         return messages.since(caller, m.conversationId(), last, missing)
-                .flatMap(list -> emitAll(list))
+                .flatMap(list -> emitAll(list, true))
                 .flatMap(x -> uni(inOrderAfterFill(m)))
                 .subscribeAsCompletionStage();
     }
 
     private CompletionStage<?> inOrderAfterFill(Message m) {
         Long last = lastSent.get(m.conversationId());
-        return last != null && m.seq() <= last ? done() : emit(m);
+        return last != null && m.seq() <= last ? done() : emit(m, true);
     }
 
-    private Uni<Void> emitAll(List<Message> list) {
+    private Uni<Void> emitAll(List<Message> list, boolean live) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Message m : list) {
-            chain = chain.flatMap(x -> uni(emit(m)));
+            chain = chain.flatMap(x -> uni(emit(m, live)));
         }
         return chain;
     }
 
-    private CompletionStage<?> emit(Message m) {
+    private CompletionStage<?> emit(Message m, boolean live) {
         lastSent.merge(m.conversationId(), m.seq(), Math::max);
         if (caller.id().equals(m.sender().id())) {
             String ref = pendingAcks.remove(m.clientMessageId());
             if (ref != null) {
                 return send(new ServerFrame.AckFrame(emptyToNull(ref), m.ack()));
             }
+        }
+        if (live) {
+            metrics.live(m);
+        } else {
+            metrics.replayed();
         }
         return send(new ServerFrame.MessageFrame(m));
     }

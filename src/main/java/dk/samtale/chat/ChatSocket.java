@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
@@ -40,7 +39,6 @@ import dk.samtale.platform.RateLimiter;
  * accepted in the URL. Frames are parsed, delegated and answered; the contract is asyncapi.yaml.
  */
 @WebSocket(path = "/api/v1/chat")
-@Authenticated
 public class ChatSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
@@ -67,6 +65,7 @@ public class ChatSocket {
     private final Clock clock;
     private final Vertx vertx;
     private final Counter framesIn;
+    private final DeliveryMetrics deliveryMetrics;
 
     ChatSocket(SecurityIdentity identity, CallerResolver callers, ChatRegistry registry, MessageService messages,
             ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics) {
@@ -79,6 +78,7 @@ public class ChatSocket {
         this.clock = clock;
         this.vertx = vertx;
         this.framesIn = Counter.builder("samtale.socket.frames.received").register(metrics);
+        this.deliveryMetrics = DeliveryMetrics.register(metrics, clock);
     }
 
     @OnOpen
@@ -91,7 +91,7 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock);
+                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),

@@ -27,11 +27,14 @@ class OperationsTest {
     @Test
     void metricsCountMessagesAndOpenSockets() {
         String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
-        World.send(World.citizenA(), conversation, "til metrikken");
         try (WsClient socket = WsClient.connect(World.staffX())) {
+            World.send(World.citizenA(), conversation, "til metrikken");
+            socket.await("message");
             given().get("/q/metrics").then().statusCode(200)
                     .body(containsString("samtale_messages_stored_total"))
-                    .body(containsString("samtale_sockets_open"));
+                    .body(containsString("samtale_sockets_open"))
+                    .body(containsString("samtale_messages_delivered_total"))
+                    .body(containsString("samtale_delivery_lag_seconds"));
         }
     }
 
