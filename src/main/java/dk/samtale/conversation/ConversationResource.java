@@ -1,7 +1,6 @@
 package dk.samtale.conversation;
 
 import java.net.URI;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -20,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerResolver;
+import dk.samtale.platform.Items;
 import dk.samtale.platform.ProblemException;
 
 /**
@@ -33,7 +33,23 @@ public class ConversationResource {
     public record OpenConversation(UUID unitId, UUID citizenId, String subject) {
     }
 
-    public record Assign(UUID staffId) {
+    /** {@code staffId} must be present: a UUID, or null to unassign (an empty body is a mistake, not "unassign"). */
+    public record Assign(UUID staffId, boolean named) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static Assign of(java.util.Map<String, Object> json) {
+            if (json == null || !json.containsKey("staffId")) {
+                throw ProblemException.invalid("staffId", "is required (null unassigns)");
+            }
+            Object v = json.get("staffId");
+            if (v != null && !(v instanceof String)) {
+                throw ProblemException.invalid("staffId", "must be a UUID or null");
+            }
+            try {
+                return new Assign(v == null ? null : UUID.fromString((String) v), true);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalid("staffId", "must be a UUID or null");
+            }
+        }
     }
 
     public record Send(String clientMessageId, String body) {
@@ -44,9 +60,6 @@ public class ConversationResource {
     }
 
     public record MarkRead(Long seq) {
-    }
-
-    public record Items<T>(List<T> items) {
     }
 
     private final SecurityIdentity identity;
@@ -65,7 +78,9 @@ public class ConversationResource {
     /** Citizens: their conversations. Staff: their units' conversations (views mine/unassigned/all). */
     @GET
     public Uni<Items<ConversationView>> list(@QueryParam("status") @DefaultValue("open") String status,
-            @QueryParam("view") @DefaultValue("all") String view, @QueryParam("limit") @DefaultValue("50") int limit) {
+            @QueryParam("view") @DefaultValue("all") String view,
+            @QueryParam("limit") @DefaultValue("50") String limitText) {
+        int limit = (int) number("limit", limitText, 1);
         Conversation.Status s = parse(Conversation.Status.class, "status", status);
         ConversationQueries.View v = parse(ConversationQueries.View.class, "view", view);
         if (limit < 1 || limit > MessageService.MAX_PAGE) {
@@ -118,8 +133,11 @@ public class ConversationResource {
     /** Participants: messages after a seq (ascending), or the ones just before a seq. */
     @GET
     @Path("/{id}/messages")
-    public Uni<MessageService.Page> messages(@PathParam("id") UUID id, @QueryParam("after") Long after,
-            @QueryParam("before") Long before, @QueryParam("limit") @DefaultValue("50") int limit) {
+    public Uni<MessageService.Page> messages(@PathParam("id") UUID id, @QueryParam("after") String afterText,
+            @QueryParam("before") String beforeText, @QueryParam("limit") @DefaultValue("50") String limitText) {
+        Long after = afterText == null ? null : number("after", afterText, 0);
+        Long before = beforeText == null ? null : number("before", beforeText, 1);
+        int limit = (int) number("limit", limitText, 1);
         return caller().flatMap(c -> messages.page(c, id, after, before, limit));
     }
 
@@ -154,6 +172,19 @@ public class ConversationResource {
             throw ProblemException.invalid("body", "a JSON body is required");
         }
         return body;
+    }
+
+    /** A whole-number query parameter of at least {@code min}; anything else is invalid-field, not 404. */
+    private static long number(String field, String text, long min) {
+        try {
+            long n = Long.parseLong(text.strip());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ProblemException.invalid(field, "must be a whole number of at least " + min);
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

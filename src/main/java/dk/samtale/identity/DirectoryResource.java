@@ -13,6 +13,8 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.platform.Items;
+
 /** Who am I, and who is there to talk to: units, staff, citizens by CPR. */
 @Path("/api/v1")
 public class DirectoryResource {
@@ -22,9 +24,6 @@ public class DirectoryResource {
 
     public record Me(CallerKind kind, UUID id, String name, Tenant tenant, List<Directory.Entry> units,
             Set<String> roles) {
-    }
-
-    public record Items<T>(List<T> items) {
     }
 
     public record CprLookup(String cpr) {
