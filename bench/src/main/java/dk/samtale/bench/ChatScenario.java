@@ -242,7 +242,7 @@ final class ChatScenario {
                 System.out.printf("headline: %s (highest step with p99 delivery < 100 ms, >= 95%% of the rate acked"
                         + " in the step, no error, no loss)%n", headline == null ? "no step held" : headline + " msg/s");
 
-                h.stopService();
+                result.put("serviceStopMs", h.stopService());
                 if (baselineSeconds > 0) {
                     System.out.println("\nbaseline on the same PostgreSQL (service stopped): message + outbox row per"
                             + " transaction, durable commit");
@@ -259,7 +259,7 @@ final class ChatScenario {
                                 headline, fraction, best);
                     }
                 }
-                Report.write(h.results(), "chat", result);
+                Report.write(h, "chat", result);
                 return 0;
             }
         }

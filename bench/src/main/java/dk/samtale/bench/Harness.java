@@ -79,6 +79,10 @@ final class Harness implements AutoCloseable {
         return results;
     }
 
+    String stamp() {
+        return stamp;
+    }
+
     Path work() {
         return work;
     }

@@ -96,7 +96,7 @@ final class IdleScenario {
     }
 
     int run() throws Exception {
-        int[] levels = args.ints("levels", "5000,10000,20000");
+        int[] levels = args.ints("levels", "5000,10000,18000,20000");
         int max = java.util.Arrays.stream(levels).max().orElse(0);
         int workerCount = args.integer("workers", Math.max(1, (int) Math.ceil(max / 9000.0)));
         int concurrency = args.integer("concurrency", 500);
@@ -152,7 +152,8 @@ final class IdleScenario {
                 w.tell("prepare " + warmupSockets + " " + cpr);
                 w.await(300);
                 w.tell("open");
-                System.out.println("warm-up: " + w.await(600));
+                String[] r = w.await(600).split(" ");
+                System.out.printf("warm-up: %s sockets opened (%s failed) and closed again%n", r[1], r[2]);
                 w.tell("close");
                 w.await(120);
                 cpr += warmupSockets;
@@ -259,13 +260,14 @@ final class IdleScenario {
             }
             result.put("levels", rows);
             result.put("highestLevelHeld", highestHeld);
+            result.put("serviceStopMs", h.stopService());
             System.out.println();
             System.out.printf("idle: service idle RSS %d MB, heap used %d MB (after GC, before any socket)%n",
                     (Long) base.get("rssKb") / 1024, (Long) base.get("heapUsedKb") / 1024);
             t.print();
             System.out.printf("highest level held: %s (KB per connection = (after GC - before any socket) / sockets"
                     + " held)%n", highestHeld == null ? "none" : highestHeld);
-            Report.write(h.results(), "idle", result);
+            Report.write(h, "idle", result);
             return 0;
         }
     }

@@ -14,7 +14,7 @@ public final class Main {
                         --staff 4 (unit-x only) --warmup 5 --settle 5 --body-chars 300
                         --baseline-seconds 15 (0: skip) --baseline-clients 8,32
               idle      2. idle authenticated sockets: service memory per socket, time to open
-                        --levels 5000,10000,20000 --workers N --concurrency 500 --settle 3
+                        --levels 5000,10000,18000,20000 --workers N --concurrency 500 --settle 3
               storm     3. reconnect storm: drop, miss messages, resume at once
                         --clients 5000 --missed 3 --initial 2 --deadline 120 --max-attempts 5
               journal   4. journal pull (not built yet)

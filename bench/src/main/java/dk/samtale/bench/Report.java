@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,11 +141,11 @@ final class Report {
     }
 
     /** Writes bench/results/&lt;scenario&gt;-&lt;timestamp&gt;.json and returns its path. */
-    static Path write(Path dir, String scenario, Map<String, Object> result) {
+    static Path write(Harness h, String scenario, Map<String, Object> result) {
         try {
+            Path dir = h.results();
             Files.createDirectories(dir);
-            String ts = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path file = dir.resolve(scenario + "-" + ts + ".json");
+            Path file = dir.resolve(scenario + "-" + h.stamp() + ".json");
             JSON.writeValue(file.toFile(), result);
             System.out.println("\nresult written to " + file);
             return file;

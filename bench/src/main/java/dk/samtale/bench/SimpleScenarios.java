@@ -39,7 +39,7 @@ final class SimpleScenarios {
             System.out.println();
             System.out.println("baseline: one transaction per message = INSERT message + INSERT outbox, COMMIT");
             t.print();
-            Report.write(h.results(), "baseline", result);
+            Report.write(h, "baseline", result);
         }
         return 0;
     }
@@ -85,7 +85,7 @@ final class SimpleScenarios {
             if (pg != null) {
                 System.out.println("its embedded PostgreSQL: " + pg);
             }
-            Report.write(h.results(), "startup", result);
+            Report.write(h, "startup", result);
         }
         return 0;
     }

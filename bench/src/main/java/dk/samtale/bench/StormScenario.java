@@ -275,6 +275,7 @@ final class StormScenario {
                 s.put("cpu", stormCpu);
                 s.put("goalUnder30s", allSeconds != null && allSeconds < 30);
                 result.put("caseworkerPostSeconds", postMs / 1000.0);
+                result.put("serviceStopMs", h.stopService());
                 result.put("storm", s);
 
                 System.out.println();
@@ -292,7 +293,7 @@ final class StormScenario {
                 if (!connectErrors.isEmpty()) {
                     System.out.println("connect errors (each retried with back-off): " + connectErrors);
                 }
-                Report.write(h.results(), "storm", result);
+                Report.write(h, "storm", result);
                 return 0;
             }
         }
