@@ -115,6 +115,9 @@ final class Harness implements AutoCloseable {
                 .setServerConfig("log_error_verbosity", "terse")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
+        List<Long> pids = postgresPids();
+        System.out.println("PostgreSQL started: postmaster pid " + (pids.isEmpty() ? "?" : pids.get(0)) + ", port "
+                + pgPort + ", data " + pgData);
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -210,6 +213,7 @@ final class Harness implements AutoCloseable {
         long t0 = System.nanoTime();
         service = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(serviceLog.toFile())).start();
+        System.out.println("service started: pid " + service.pid() + ", port " + httpPort + ", log " + serviceLog);
         awaitReady();
         long readyMs = (System.nanoTime() - t0) / 1_000_000;
         Map<String, Object> m = new LinkedHashMap<>();
