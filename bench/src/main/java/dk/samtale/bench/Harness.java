@@ -206,6 +206,9 @@ final class Harness implements AutoCloseable {
             cmd.add("-Dquarkus.datasource.password=postgres");
         }
         identity().serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // the key-encryption key, as a mounted secret would give it (generated for this run only)
+        cmd.add("-Dsamtale.crypto.kek-file=" + work.resolve("kek"));
+        cmd.add("-Dsamtale.crypto.generate-kek=true");
         cmd.add("-jar");
         cmd.add(serviceJar.toString());
         Files.createDirectories(results);
