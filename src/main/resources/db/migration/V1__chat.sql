@@ -94,9 +94,8 @@ CREATE TABLE message (
     CONSTRAINT message_seq_unique UNIQUE (conversation_id, seq),
     -- idempotent sending: a repeated clientMessageId from the same sender is the same message
     CONSTRAINT message_idempotency UNIQUE (sender_id, client_message_id)
-);
--- the re-encryption job finds rows still sealed under a retired key
-CREATE INDEX message_by_key ON message (body_key);
+);-- (no index on body_key: it would cost every send an index insert; the re-encryption job, which runs
+-- rarely, scans a tenant's messages through its conversations instead)
 
 -- Per participant and conversation: how far they have read, and how far a device of theirs has
 -- received. Cursors only move forward.
