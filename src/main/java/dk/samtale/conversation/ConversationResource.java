@@ -14,11 +14,14 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerResolver;
+import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.Items;
 import dk.samtale.platform.ProblemException;
 
@@ -31,25 +34,6 @@ import dk.samtale.platform.ProblemException;
 public class ConversationResource {
 
     public record OpenConversation(UUID unitId, UUID citizenId, String subject) {
-    }
-
-    /** {@code staffId} must be present: a UUID, or null to unassign (an empty body is a mistake, not "unassign"). */
-    public record Assign(UUID staffId, boolean named) {
-        @com.fasterxml.jackson.annotation.JsonCreator
-        static Assign of(java.util.Map<String, Object> json) {
-            if (json == null || !json.containsKey("staffId")) {
-                throw ProblemException.invalid("staffId", "is required (null unassigns)");
-            }
-            Object v = json.get("staffId");
-            if (v != null && !(v instanceof String)) {
-                throw ProblemException.invalid("staffId", "must be a UUID or null");
-            }
-            try {
-                return new Assign(v == null ? null : UUID.fromString((String) v), true);
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.invalid("staffId", "must be a UUID or null");
-            }
-        }
     }
 
     public record Send(String clientMessageId, String body) {
@@ -109,9 +93,28 @@ public class ConversationResource {
     @POST
     @Path("/{id}/assign")
     @RolesAllowed("staff")
-    public Uni<ConversationView> assign(@PathParam("id") UUID id, Assign body) {
-        Assign b = require(body);
-        return caller().flatMap(c -> conversations.assign(c, id, b.staffId()));
+    public Uni<ConversationView> assign(@PathParam("id") UUID id, JsonNode body) {
+        UUID staffId = staffId(body);
+        return caller().flatMap(c -> conversations.assign(c, id, staffId));
+    }
+
+    /** {@code staffId} must be present: a UUID, or null to unassign (an empty body is a mistake, not "unassign"). */
+    private static UUID staffId(JsonNode body) {
+        JsonNode v = body == null ? null : body.get("staffId");
+        if (v == null) {
+            throw ProblemException.invalid("staffId", "is required (null unassigns)");
+        }
+        if (v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new ProblemException(ErrorCode.MALFORMED_JSON, "staffId must be a JSON string or null");
+        }
+        try {
+            return UUID.fromString(v.asText());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid("staffId", "must be a UUID or null");
+        }
     }
 
     /** Staff of the conversation's unit. */
