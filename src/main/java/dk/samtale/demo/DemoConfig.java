@@ -10,8 +10,4 @@ interface DemoConfig {
     /** Seed the demo municipality into an empty database and mint tokens at /dev/tokens. */
     @WithDefault("false")
     boolean enabled();
-
-    /** Where the public key sets of the demo issuers are written (private keys stay in memory). */
-    @WithDefault(".samtale/dev-keys")
-    String keysDir();
 }
