@@ -59,6 +59,30 @@ class ConversationQueries {
                 .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), k, caller.tenantId())));
     }
 
+    /** Where a visible conversation's events go, and whether it is open. */
+    record Access(Route route, Conversation.Status status) {
+    }
+
+    /**
+     * The route and status of a conversation the caller may see, or null. One indexed row and no counts:
+     * what authorising a receipt, a typing notice or a page needs, without building the caller's view.
+     */
+    Uni<Access> access(Caller caller, UUID id) {
+        return pool.preparedQuery("""
+                SELECT unit_id, citizen_id, status FROM conversation
+                WHERE id = $1 AND tenant_id = $2 AND (citizen_id = $3 OR unit_id = ANY($4))""")
+                .execute(Tuple.of(id, caller.tenantId(), caller.isCitizen() ? caller.id() : nil(),
+                        caller.unitIds().toArray(UUID[]::new)))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new Access(new Route(caller.tenantId(), r.getUUID("unit_id"), r.getUUID("citizen_id"), id),
+                            Conversation.Status.valueOf(r.getString("status")));
+                });
+    }
+
     Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, View view, int limit) {
         String filter = switch (view) {
             case all -> "";

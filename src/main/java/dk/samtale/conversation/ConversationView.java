@@ -11,9 +11,4 @@ public record ConversationView(UUID id, Ref unit, Ref citizen, String subject, C
     /** An id with a display name. */
     public record Ref(UUID id, String name) {
     }
-
-    /** Where events of this conversation are delivered. */
-    public Route route(UUID tenantId) {
-        return new Route(tenantId, unit.id(), citizen.id(), id);
-    }
 }

@@ -77,8 +77,8 @@ public class MessageService {
     }
 
     private Uni<Posted> refusal(Caller caller, UUID conversationId) {
-        return queries.find(caller, conversationId).map(v -> {
-            if (v == null) {
+        return queries.access(caller, conversationId).map(a -> {
+            if (a == null) {
                 throw ProblemException.notFound("conversation");
             }
             throw new ProblemException(ErrorCode.CONVERSATION_CLOSED, "The conversation is closed");
@@ -121,7 +121,7 @@ public class MessageService {
                 .flatMap(v -> store.moveCursor(conversationId, caller.actor(), cursor, seq)
                         .invoke(moved -> {
                             if (moved >= 0) {
-                                fanout.publish(new ConversationEvent.CursorMoved(v.route(caller.tenantId()),
+                                fanout.publish(new ConversationEvent.CursorMoved(v,
                                         caller.actor().withoutName(), cursor, moved));
                             }
                         }))
@@ -130,20 +130,21 @@ public class MessageService {
 
     public Uni<Void> typing(Caller caller, UUID conversationId) {
         return visible(caller, conversationId)
-                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v.route(caller.tenantId()),
+                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v,
                         caller.actor().withoutName())))
                 .replaceWithVoid();
     }
 
-    private Uni<ConversationView> visible(Caller caller, UUID conversationId) {
+    /** Where the conversation's events go, if the caller may see it; otherwise not-found. */
+    private Uni<Route> visible(Caller caller, UUID conversationId) {
         if (conversationId == null) {
             throw ProblemException.invalid("conversationId", "is required");
         }
-        return queries.find(caller, conversationId).map(v -> {
-            if (v == null) {
+        return queries.access(caller, conversationId).map(a -> {
+            if (a == null) {
                 throw ProblemException.notFound("conversation");
             }
-            return v;
+            return a.route();
         });
     }
 
