@@ -79,16 +79,12 @@ public class KeyAdminResource {
     @POST
     @Path("/shred")
     public Uni<Shredded> shred(ShredRequest body) {
-        return callers.resolve(identity).flatMap(c -> slug(c).flatMap(slug -> {
+        return callers.resolve(identity).flatMap(c -> keys.slug(c.tenantId()).flatMap(slug -> {
             if (body == null || !slug.equals(body.confirm())) {
                 throw ProblemException.invalid("confirm", "must be the tenant's slug; shredding cannot be undone");
             }
             return keys.shred(c.tenantId());
         })).map(Shredded::new);
-    }
-
-    private Uni<String> slug(Caller c) {
-        return keys.slug(c.tenantId());
     }
 
     private Uni<KeyStatus> status(Caller c) {

@@ -136,9 +136,6 @@ final class ChatScenario {
                     Math.max(citizenSocketRate, staffSocketRate), perPairStaff ? "" : " or --staff");
         }
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", "chat");
-        result.put("machine", Report.machine());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("steps", steps);
         params.put("secondsPerStep", seconds);
@@ -148,17 +145,14 @@ final class ChatScenario {
         params.put("settleSeconds", settle);
         params.put("warmupSeconds", warmup);
         params.put("bodyChars", bodyChars);
-        result.put("parameters", params);
+        Map<String, Object> result = Report.result("chat", params);
 
         try (Harness h = new Harness("chat", args)) {
             h.requireService();
             CpuMeter cpu = new CpuMeter(h);
             System.out.printf("chat: %d pairs, staff %s (%d caseworker sockets), steps %s msg/s x %d s%n", pairs,
                     mode, staffCount, java.util.Arrays.toString(steps), seconds);
-            result.put("postgresStartMs", h.startPostgres());
-            result.put("postgres", h.postgresSettings());
-            Map<String, Object> svc = h.startService(serviceOpts, false);
-            result.put("service", svc);
+            Map<String, Object> svc = h.startDatabaseAndService(serviceOpts, result);
             System.out.printf("service ready in %d ms (Quarkus: started in %ss)%n", svc.get("launchToReadyMs"),
                     svc.get("quarkusStartedInSeconds"));
             h.loadTestData();

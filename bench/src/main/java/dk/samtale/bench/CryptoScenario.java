@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,10 +85,7 @@ final class CryptoScenario {
                 String.format("%,.0f", 1e6 / (sealOpen[0] + 2 * sealOpen[1])));
         t.print();
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", "crypto");
-        result.put("machine", Report.machine());
-        result.put("parameters", Map.of("seconds", seconds, "bodyChars", bodyChars));
+        Map<String, Object> result = Report.result("crypto", Map.of("seconds", seconds, "bodyChars", bodyChars));
         result.put("sealMicros", sealOpen[0]);
         result.put("openMicros", sealOpen[1]);
         result.put("perChatMessageMicros", sealOpen[0] + 2 * sealOpen[1]);

@@ -185,6 +185,18 @@ final class Harness implements AutoCloseable {
     }
 
     /**
+     * Starts PostgreSQL, then the service on it, and records both in a scenario's result (start times,
+     * PostgreSQL's durability settings, the service's start-up). Returns the service's part.
+     */
+    Map<String, Object> startDatabaseAndService(List<String> jvmOptions, Map<String, Object> result) throws IOException {
+        result.put("postgresStartMs", startPostgres());
+        result.put("postgres", postgresSettings());
+        Map<String, Object> svc = startService(jvmOptions, false);
+        result.put("service", svc);
+        return svc;
+    }
+
+    /**
      * Starts the packaged service against the embedded PostgreSQL (or, with {@code ownDatabase}, on
      * the service's own embedded PostgreSQL in a temp dir) and waits until it is ready.
      */

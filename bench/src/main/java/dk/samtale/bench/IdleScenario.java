@@ -108,23 +108,17 @@ final class IdleScenario {
                 || settle < 0 || settle > 60) {
             throw new Harness.Fail("options out of range (levels 1..100000, workers 1..16, settle 0..60)");
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", "idle");
-        result.put("machine", Report.machine());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("levels", levels);
         params.put("workers", workerCount);
         params.put("concurrentHandshakesPerWorker", concurrency);
         params.put("settleSeconds", settle);
-        result.put("parameters", params);
+        Map<String, Object> result = Report.result("idle", params);
 
         try (Harness h = new Harness("idle", args)) {
             h.requireService();
             CpuMeter cpu = new CpuMeter(h);
-            result.put("postgresStartMs", h.startPostgres());
-            result.put("postgres", h.postgresSettings());
-            Map<String, Object> svc = h.startService(serviceOpts, false);
-            result.put("service", svc);
+            Map<String, Object> svc = h.startDatabaseAndService(serviceOpts, result);
             System.out.printf("idle: levels %s, %d worker JVM(s); service ready in %d ms (Quarkus: %ss)%n",
                     java.util.Arrays.toString(levels), workerCount, svc.get("launchToReadyMs"),
                     svc.get("quarkusStartedInSeconds"));

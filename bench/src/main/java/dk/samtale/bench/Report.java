@@ -71,6 +71,15 @@ final class Report {
     }
 
     /** Facts about the machine and the run, for every result file. */
+    /** The start of every result file: the scenario, the machine it ran on, and its parameters. */
+    static Map<String, Object> result(String scenario, Map<String, ?> parameters) {
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        result.put("scenario", scenario);
+        result.put("machine", machine());
+        result.put("parameters", parameters);
+        return result;
+    }
+
     static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("date", OffsetDateTime.now(ZoneOffset.UTC).toString());

@@ -23,10 +23,8 @@ final class SimpleScenarios {
                 || java.util.Arrays.stream(clients).anyMatch(c -> c < 1 || c > 150)) {
             throw new Harness.Fail("options out of range (seconds 1..600, clients 1..150 each, warmup 0..60)");
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", "baseline");
-        result.put("machine", Report.machine());
-        result.put("parameters", Map.of("seconds", seconds, "clients", clients, "warmupSeconds", warmup));
+        Map<String, Object> result = Report.result("baseline",
+                Map.of("seconds", seconds, "clients", clients, "warmupSeconds", warmup));
         try (Harness h = new Harness("baseline", args)) {
             result.put("postgresStartMs", h.startPostgres());
             Map<String, Object> settings = h.postgresSettings();
@@ -50,9 +48,7 @@ final class SimpleScenarios {
      */
     static int startup(Args args) throws Exception {
         List<String> opts = args.words("service-opts", "-Xmx1g");
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", "startup");
-        result.put("machine", Report.machine());
+        Map<String, Object> result = Report.result("startup", Map.of("serviceOpts", opts));
         try (Harness h = new Harness("startup", args)) {
             h.requireService();
             Report.Table t = new Report.Table("start", "launch to ready ms", "Quarkus 'started in' s", "idle RSS MB",

@@ -63,24 +63,18 @@ final class StormScenario {
             throw new Harness.Fail("options out of range (clients 1..18000, missed 1..400, initial 0..100,"
                     + " deadline 1..900, max-attempts 1..20)");
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", "storm");
-        result.put("machine", Report.machine());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("clients", clients);
         params.put("missedPerClient", missed);
         params.put("seenBeforeDrop", initial);
         params.put("deadlineSeconds", deadlineSeconds);
         params.put("maxConnectAttempts", maxAttempts);
-        result.put("parameters", params);
+        Map<String, Object> result = Report.result("storm", params);
 
         try (Harness h = new Harness("storm", args)) {
             h.requireService();
             CpuMeter cpu = new CpuMeter(h);
-            result.put("postgresStartMs", h.startPostgres());
-            result.put("postgres", h.postgresSettings());
-            Map<String, Object> svc = h.startService(serviceOpts, false);
-            result.put("service", svc);
+            Map<String, Object> svc = h.startDatabaseAndService(serviceOpts, result);
             System.out.printf("storm: %d clients, %d missed each; service ready in %d ms%n", clients, missed,
                     svc.get("launchToReadyMs"));
             h.loadTestData();
