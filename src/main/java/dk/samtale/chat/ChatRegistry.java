@@ -121,10 +121,6 @@ class ChatRegistry {
         return c;
     }
 
-    int size() {
-        return byId.size();
-    }
-
     private void route(ConversationEvent event) {
         Set<ChatConnection> citizens = byCitizen.get(event.route().citizenId());
         if (citizens != null) {

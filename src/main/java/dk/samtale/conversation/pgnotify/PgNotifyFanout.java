@@ -70,7 +70,8 @@ public class PgNotifyFanout implements Fanout {
 
     private final UUID replica = UUID.randomUUID();
     private final List<Consumer<ConversationEvent>> subscribers = new CopyOnWriteArrayList<>();
-    private final Queue<Wire> outbox = new ConcurrentLinkedQueue<>();
+    /** Events to notify, each already encoded as JSON (once, at publish). */
+    private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final SerialQueue inbound = new SerialQueue();
     private final Pool pool;
@@ -127,7 +128,7 @@ public class PgNotifyFanout implements Fanout {
     @Override
     public void publish(ConversationEvent event) {
         deliver(event);
-        outbox.add(wire(event));
+        outbox.add(encode(wire(event)));
         flush();
     }
 
@@ -153,30 +154,31 @@ public class PgNotifyFanout implements Fanout {
         flush(); // whatever queued meanwhile goes out in one more NOTIFY
     }
 
+    /** The queued events as as few payloads as fit PostgreSQL's limit: an Envelope, joined by hand. */
     private List<String> drain() {
         List<String> payloads = new ArrayList<>();
-        List<Wire> batch = new ArrayList<>();
-        int size = 0;
-        Wire w;
+        String head = "{\"o\":\"" + replica + "\",\"e\":[";
+        StringBuilder batch = new StringBuilder(head);
+        String w;
         while ((w = outbox.poll()) != null) {
-            int length = encode(List.of(w)).length();
-            if (size + length > MAX_PAYLOAD && !batch.isEmpty()) {
-                payloads.add(encode(batch));
-                batch = new ArrayList<>();
-                size = 0;
+            if (batch.length() > head.length() && batch.length() + 1 + w.length() + 2 > MAX_PAYLOAD) {
+                payloads.add(batch.append("]}").toString());
+                batch = new StringBuilder(head);
             }
-            batch.add(w);
-            size += length;
+            if (batch.length() > head.length()) {
+                batch.append(',');
+            }
+            batch.append(w);
         }
-        if (!batch.isEmpty()) {
-            payloads.add(encode(batch));
+        if (batch.length() > head.length()) {
+            payloads.add(batch.append("]}").toString());
         }
         return payloads;
     }
 
-    private String encode(List<Wire> batch) {
+    private String encode(Wire wire) {
         try {
-            return json.writeValueAsString(new Envelope(replica, batch));
+            return json.writeValueAsString(wire);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
