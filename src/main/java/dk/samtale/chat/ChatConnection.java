@@ -23,6 +23,7 @@ import dk.samtale.conversation.ConversationService;
 import dk.samtale.conversation.Message;
 import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
+import dk.samtale.inbox.Notes;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.RateLimiter;
 import dk.samtale.platform.SerialQueue;
@@ -56,11 +57,13 @@ final class ChatConnection {
     private long lastRefusedAt;
     private volatile long expiryTimer = -1;
     private final DeliveryMetrics metrics;
+    private final Notes notes;
 
     ChatConnection(WebSocketConnection socket, Caller caller, MessageService messages,
             ConversationService conversations, ObjectMapper json, RateLimiter limiter, Clock clock,
-            DeliveryMetrics metrics) {
+            DeliveryMetrics metrics, Notes notes) {
         this.metrics = metrics;
+        this.notes = notes;
         this.socket = socket;
         this.caller = caller;
         this.messages = messages;
@@ -162,6 +165,13 @@ final class ChatConnection {
                     .flatMap(v -> v == null
                             ? Uni.createFrom().voidItem()
                             : uni(send(new ServerFrame.ConversationFrame(v))))
+                    .subscribeAsCompletionStage());
+        } else if (event instanceof ConversationEvent.NoteAdded n && caller.isStaff()) {
+            // notes never go to a citizen's socket; Notes.byId checks the unit again
+            out.submit(() -> notes.byId(caller, n.noteId()).onFailure().recoverWithNull()
+                    .flatMap(note -> note == null
+                            ? Uni.createFrom().voidItem()
+                            : uni(send(new ServerFrame.NoteFrame(note))))
                     .subscribeAsCompletionStage());
         }
     }

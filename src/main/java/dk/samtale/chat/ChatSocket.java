@@ -29,6 +29,7 @@ import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerKind;
 import dk.samtale.identity.CallerResolver;
+import dk.samtale.inbox.Notes;
 import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.RateLimiter;
@@ -66,9 +67,12 @@ public class ChatSocket {
     private final Vertx vertx;
     private final Counter framesIn;
     private final DeliveryMetrics deliveryMetrics;
+    private final Notes notes;
 
     ChatSocket(SecurityIdentity identity, CallerResolver callers, ChatRegistry registry, MessageService messages,
-            ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics) {
+            ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics,
+            Notes notes) {
+        this.notes = notes;
         this.identity = identity;
         this.callers = callers;
         this.registry = registry;
@@ -91,7 +95,7 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics);
+                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics, notes);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),

@@ -63,6 +63,13 @@ sealed interface ServerFrame {
         }
     }
 
+    /** An internal note: staff sockets only. */
+    record NoteFrame(String type, dk.samtale.inbox.Notes.Note note) implements ServerFrame {
+        NoteFrame(dk.samtale.inbox.Notes.Note note) {
+            this("note", note);
+        }
+    }
+
     record Pong(String type, String ref) implements ServerFrame {
         Pong(String ref) {
             this("pong", ref);

@@ -26,6 +26,10 @@ public sealed interface ConversationEvent {
     record Changed(Route route) implements ConversationEvent {
     }
 
+    /** An internal note was added (staff of the unit only; the note is loaded by whoever may see it). */
+    record NoteAdded(Route route, java.util.UUID noteId) implements ConversationEvent {
+    }
+
     enum Cursor {
         read, delivered
     }

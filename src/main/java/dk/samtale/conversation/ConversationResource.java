@@ -63,12 +63,16 @@ public class ConversationResource {
     @GET
     public Uni<Items<ConversationView>> list(@QueryParam("status") @DefaultValue("open") String status,
             @QueryParam("view") @DefaultValue("all") String view,
-            @QueryParam("limit") @DefaultValue("50") String limitText) {
+            @QueryParam("limit") @DefaultValue("50") String limitText, @QueryParam("q") String q) {
         int limit = (int) number("limit", limitText, 1);
         Conversation.Status s = parse(Conversation.Status.class, "status", status);
         ConversationQueries.View v = parse(ConversationQueries.View.class, "view", view);
         if (limit < 1 || limit > MessageService.MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MessageService.MAX_PAGE);
+        }
+        if (q != null && !q.isBlank()) {
+            // search by citizen name or subject (names are sealed: matched in memory, see ConversationQueries)
+            return caller().flatMap(c -> conversations.search(c, s, v, q, limit)).map(Items::new);
         }
         return caller().flatMap(c -> conversations.list(c, s, v, limit)).map(Items::new);
     }

@@ -47,6 +47,15 @@ public class ConversationService {
         return queries.list(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, limit);
     }
 
+    /** Like {@link #list}, narrowed to conversations whose citizen name or subject contains the words of q. */
+    public Uni<List<ConversationView>> search(Caller caller, Conversation.Status status,
+            ConversationQueries.View view, String q, int limit) {
+        if (q.length() > MAX_SUBJECT) {
+            throw ProblemException.invalid("q", "must be at most " + MAX_SUBJECT + " characters");
+        }
+        return queries.search(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, q, limit);
+    }
+
     public Uni<ConversationView> get(Caller caller, UUID id) {
         return queries.find(caller, id).map(v -> {
             if (v == null) {

@@ -76,6 +76,26 @@ public class MessageService {
                 });
     }
 
+    /**
+     * Posts a message from the system (e.g. the automatic reply outside office hours) on behalf of the
+     * conversation's unit, through the same one-statement path; the sender id is the unit's id. Idempotent
+     * on {@code clientMessageId} like any send. Null when the conversation is closed.
+     */
+    public Uni<Posted> postAsSystem(Route route, String clientMessageId, String body) {
+        validate(route.conversationId(), clientMessageId, body);
+        Message draft = new Message(Uuid7.next(clock), route.conversationId(), 0,
+                new dk.samtale.identity.Actor(dk.samtale.identity.Actor.ActorKind.system, route.unitId(), null),
+                clientMessageId, body, null, Message.Channel.web, Times.now(clock));
+        return store.post(route.tenantId(), new UUID(0, 0), new UUID[]{route.unitId()}, draft).map(outcome -> {
+            if (outcome instanceof MessageStore.Outcome.Stored s) {
+                stored.increment();
+                fanout.publish(new ConversationEvent.MessagePosted(s.route(), s.message()));
+                return new Posted(s.message().ack(), true);
+            }
+            return outcome instanceof MessageStore.Outcome.Duplicate d ? new Posted(d.original().ack(), false) : null;
+        });
+    }
+
     private Uni<Posted> refusal(Caller caller, UUID conversationId) {
         return queries.access(caller, conversationId).map(a -> {
             if (a == null) {
