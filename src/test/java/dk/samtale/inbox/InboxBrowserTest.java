@@ -111,7 +111,7 @@ class InboxBrowserTest {
                         .withHeader("Access-Control-Allow-Origin", "*")));
         // two conversations waiting in the unit before the caseworker signs in
         sofieConversation = open(citizen(SOFIE, "Sofie Holm"), "Praktik hos Varde Cykler");
-        World.send(citizen(SOFIE, "Sofie Holm"), sofieConversation, "Hej! Jeg har fået en praktikplads 🎉");
+        World.send(citizen(SOFIE, "Sofie Holm"), sofieConversation, "Hej! Jeg har fået en praktikplads");
         String mads = open(citizen(MADS, "Mads Lund"), "Spørgsmål om uddannelseshjælp");
         World.send(citizen(MADS, "Mads Lund"), mads, "Hvornår bliver min ydelse udbetalt?");
 
@@ -158,7 +158,7 @@ class InboxBrowserTest {
         screenshot("inbox");
 
         conversationButton(sofieConversation).get().click();
-        until(d -> messageBodies().contains("Hej! Jeg har fået en praktikplads 🎉"));
+        until(d -> messageBodies().contains("Hej! Jeg har fået en praktikplads"));
 
         try (WsClient sofie = WsClient.connect(citizen(SOFIE, "Sofie Holm"));
                 WsClient carl = WsClient.connect(colleague())) {
@@ -326,6 +326,72 @@ class InboxBrowserTest {
         assertEquals(List.of("Kan du hjælpe?", "Ja, det kan jeg."), stored);
         // the view switches are real buttons that say which one is on
         assertEquals("true", driver.findElement(By.cssSelector("[data-view=all]")).getDomAttribute("aria-pressed"));
+    }
+
+    @Test
+    @Order(6)
+    void renewsTheTokenBeforeItExpiresAndReconnectsWithIt() throws IOException {
+        String shortLived = Tokens.staffBuilder("testby", "birgit", "Birgit Bruun", "unit-inbox")
+                .expiresAt(java.time.Instant.now().plusSeconds(45)).sign("staff-testby");
+        String renewed = caseworker();
+        FakeStaffIdp.server().stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=authorization_code"))
+                .willReturn(okJson("{\"access_token\":\"" + shortLived + "\",\"token_type\":\"Bearer\","
+                        + "\"expires_in\":45,\"refresh_token\":\"refresh-short\"}")
+                        .withHeader("Access-Control-Allow-Origin", "*")));
+        FakeStaffIdp.server().stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=refresh_token"))
+                .withRequestBody(containing("refresh_token=refresh-short"))
+                .willReturn(okJson("{\"access_token\":\"" + renewed + "\",\"token_type\":\"Bearer\","
+                        + "\"expires_in\":3600,\"refresh_token\":\"refresh-2\"}")
+                        .withHeader("Access-Control-Allow-Origin", "*")));
+        String conversation = open(citizen(MADS, "Mads Lund"), "Fornyelse");
+
+        // a fresh page: the token was only in memory, so the caseworker signs in again
+        if (driver == null) {
+            driver = Chromium.start();
+        }
+        driver.get(base() + "/inbox/");
+        until(d -> d.findElements(By.cssSelector("#sign-in-options button")).size() == 1);
+        driver.findElement(By.cssSelector("#sign-in-options button")).click();
+        until(d -> "open".equals(connection()));
+
+        // 45 s left is inside the 60 s renewal margin: a refresh at once, and a socket on the new token
+        until(d -> FakeStaffIdp.server().findAll(postRequestedFor(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=refresh_token"))).size() == 1);
+        Map<String, String> refresh = form(last(FakeStaffIdp.server().findAll(postRequestedFor(urlPathEqualTo(
+                TOKEN_PATH)).withRequestBody(containing("grant_type=refresh_token")))).getBodyAsString());
+        assertEquals(FakeStaffIdp.CLIENT_ID, refresh.get("client_id"));
+        String signature = renewed.substring(renewed.lastIndexOf('.') + 1);
+        try {
+            until(d -> browserSockets().size() == 1 && browserSockets().get(0).contains(signature)
+                    && "open".equals(connection()));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no socket on the renewed token: " + browserSockets().stream()
+                    .map(p -> p.length() > 40 ? p.substring(0, 40) + "…" + p.substring(p.length() - 20) : p).toList()
+                    + " want …" + signature.substring(signature.length() - 20) + " state " + connection(), e);
+        }
+
+        view("all");
+        until(d -> conversationButton(conversation).isPresent());
+        conversationButton(conversation).get().click();
+        until(d -> driver.findElement(By.id("conversation-title")).getText().contains("Fornyelse"));
+        World.send(citizen(MADS, "Mads Lund"), conversation, "Virker det stadig?");
+        until(d -> messageBodies().contains("Virker det stadig?"));
+    }
+
+    /**
+     * The Authorization of every browser socket open on the server (the server turns the token from the
+     * bearer-token-carrier subprotocol into that header).
+     */
+    List<String> browserSockets() {
+        List<String> list = new ArrayList<>();
+        for (WebSocketConnection c : sockets.listAll()) {
+            if (c.handshakeRequest().header("Sec-WebSocket-Protocol") != null && c.isOpen()) {
+                list.add(String.valueOf(c.handshakeRequest().header("Authorization")));
+            }
+        }
+        return list;
     }
 
     // ------------------------------------------------------------------ helpers
