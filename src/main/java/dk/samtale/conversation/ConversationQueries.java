@@ -117,12 +117,13 @@ class ConversationQueries {
             case mine -> " AND c.assignee_id = $4";
             case unassigned -> " AND c.assignee_id IS NULL";
         };
+        // the shared scope tuple; $4 and $5 are named in the query only so PostgreSQL knows their types
         Tuple args = scope(caller).addString(status.name()).addInteger(SEARCH_SCAN);
         return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery("""
                 SELECT c.id, c.subject, c.citizen_id, ci.name_enc FROM conversation c
                 JOIN citizen ci ON ci.id = c.citizen_id
-                WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3)) AND $4::uuid IS NOT NULL
-                  AND $5::text IS NOT NULL AND c.status = $6""" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
+                WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3)) AND c.status = $6
+                  AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
                 .execute(args).flatMap(rows -> {
                     List<UUID> hits = new ArrayList<>();
                     for (Row r : rows) {

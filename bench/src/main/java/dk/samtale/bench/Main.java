@@ -21,6 +21,8 @@ public final class Main {
               baseline  5. PostgreSQL alone: message + outbox row per durable transaction over JDBC
                         --clients 8,32 --seconds 15 --warmup 2
               startup   service start-up on its own embedded PostgreSQL, idle RSS
+  search    inbox search over sealed citizen names (staff), next to the plain list
+            --conversations 2000 --queries 200
   crypto    encrypt + decrypt of one message body with the service's own Bouncy Castle adapter
             --seconds 5 --body-chars 300
 
@@ -68,6 +70,7 @@ public final class Main {
             }
             case "baseline" -> SimpleScenarios.baseline(Args.parse(argv, 1, SimpleScenarios.BASELINE_OPTIONS));
             case "startup" -> SimpleScenarios.startup(Args.parse(argv, 1, SimpleScenarios.STARTUP_OPTIONS));
+            case "search" -> SearchScenario.run(Args.parse(argv, 1, SearchScenario.OPTIONS));
             case "crypto" -> CryptoScenario.run(Args.parse(argv, 1, CryptoScenario.OPTIONS));
             default -> throw new IllegalArgumentException("unknown scenario " + argv[0]);
         };

@@ -20,7 +20,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 const state = {
-  me: null, unitId: null, view: 'mine', q: '', list: [], staff: [], templates: [],
+  me: null, unitId: null, view: 'all', q: '', list: [], staff: [], templates: [],
   open: null, // the open conversation view
   messages: new Map(), // seq -> message, of the open conversation
   pending: new Map(), // clientMessageId -> { body, smsAllowed, el }
