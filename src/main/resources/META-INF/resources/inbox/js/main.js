@@ -178,11 +178,12 @@ function renderHeader() {
   select.replaceChildren(el('option', { value: '', text: t('unassigned') }),
     ...state.staff.map((s) => el('option', { value: s.id, text: s.name })));
   select.value = c.assignee ? c.assignee.id : '';
-  if ('caseNumber' in c) {
-    $('case-number').value = c.caseNumber || '';
-    $('kle-class').value = c.kleClass || '';
-    $('action-facet').value = c.actionFacet || '';
-  }
+  // shown only where the service has them: the case reference (journal) and SMS sending (sms)
+  $('case-form').hidden = !('actionFacet' in c);
+  $('sms-allowed-label').hidden = !('channelPolicy' in c) || c.status !== 'open';
+  $('case-number').value = c.caseNumber || '';
+  $('kle-class').value = c.kleClass || '';
+  $('action-facet').value = c.actionFacet || '';
 }
 
 function senderLabel(m) {
