@@ -119,35 +119,38 @@ class ConversationQueries {
         };
         // the shared scope tuple; $4 and $5 are named in the query only so PostgreSQL knows their types
         Tuple args = scope(caller).addString(status.name()).addInteger(SEARCH_SCAN);
-        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery("""
-                SELECT c.id, c.subject, c.citizen_id, ci.name_enc FROM conversation c
-                JOIN citizen ci ON ci.id = c.citizen_id
-                WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3)) AND c.status = $6
-                  AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
-                .execute(args).flatMap(rows -> {
-                    List<UUID> hits = new ArrayList<>();
-                    for (Row r : rows) {
-                        var enc = r.getBuffer("name_enc");
-                        String name = Citizens.name(k, caller.tenantId(), r.getUUID("citizen_id"),
-                                enc == null ? null : enc.getBytes());
-                        String text = normalise((name == null ? "" : name) + " " + r.getString("subject"));
-                        if (words.stream().allMatch(text::contains)) {
-                            hits.add(r.getUUID("id"));
-                            if (hits.size() == limit) {
-                                break;
+        return keys.tenant(caller.tenantId())
+                .flatMap(k -> pool
+                        .preparedQuery("""
+                                SELECT c.id, c.subject, c.citizen_id, ci.name_enc FROM conversation c
+                                JOIN citizen ci ON ci.id = c.citizen_id
+                                WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3)) AND c.status = $6
+                                  AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter
+                                + " ORDER BY c.updated_at DESC LIMIT $7")
+                        .execute(args).flatMap(rows -> {
+                            List<UUID> hits = new ArrayList<>();
+                            for (Row r : rows) {
+                                var enc = r.getBuffer("name_enc");
+                                String name = Citizens.name(k, caller.tenantId(), r.getUUID("citizen_id"),
+                                        enc == null ? null : enc.getBytes());
+                                String text = normalise((name == null ? "" : name) + " " + r.getString("subject"));
+                                if (words.stream().allMatch(text::contains)) {
+                                    hits.add(r.getUUID("id"));
+                                    if (hits.size() == limit) {
+                                        break;
+                                    }
+                                }
                             }
-                        }
-                    }
-                    if (hits.isEmpty()) {
-                        return Uni.createFrom().item(List.<ConversationView>of());
-                    }
-                    return pool.preparedQuery(SELECT + " AND c.id = ANY($6) ORDER BY c.updated_at DESC")
-                            .execute(scope(caller).addArrayOfUUID(hits.toArray(UUID[]::new))).map(page -> {
-                                List<ConversationView> list = new ArrayList<>(page.size());
-                                page.forEach(r -> list.add(view(r, k, caller.tenantId())));
-                                return list;
-                            });
-                }));
+                            if (hits.isEmpty()) {
+                                return Uni.createFrom().item(List.<ConversationView>of());
+                            }
+                            return pool.preparedQuery(SELECT + " AND c.id = ANY($6) ORDER BY c.updated_at DESC")
+                                    .execute(scope(caller).addArrayOfUUID(hits.toArray(UUID[]::new))).map(page -> {
+                                        List<ConversationView> list = new ArrayList<>(page.size());
+                                        page.forEach(r -> list.add(view(r, k, caller.tenantId())));
+                                        return list;
+                                    });
+                        }));
     }
 
     /** Lower case, compatibility-normalised, single spaces: "Sofie  JENSEN" and "sofie jensen" match. */

@@ -188,6 +188,14 @@ class InboxBrowserTest {
             sofie.send(Map.of("type", "read", "conversationId", sofieConversation, "seq", seq));
             until(d -> stateOf(seq).equals("read"));
 
+            // a new conversation and its first message appear in the list without a reload
+            String lea = open(citizen("0505051234", "Lea Lind"), "Hjælp til CV");
+            until(d -> conversationButton(lea).isPresent());
+            World.send(citizen("0505051234", "Lea Lind"), lea, "Kan I kigge på mit CV?");
+            until(d -> conversationButton(lea).get().getText().contains("1 ulæste"));
+            assertTrue(driver.findElement(By.id("conversation-list")).getText().startsWith("Lea Lind"),
+                    "newest activity first");
+
             // a template, made in the inbox and sent from the composer
             driver.findElement(By.cssSelector("#templates-admin summary")).click();
             driver.findElement(By.id("template-title")).sendKeys("Mødetid");
