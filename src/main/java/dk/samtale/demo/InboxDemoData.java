@@ -56,7 +56,7 @@ class InboxDemoData {
                         .preparedQuery(
                                 """
                                         INSERT INTO office_hours (unit_id, tenant_id, time_zone, weekly, auto_reply, enabled, updated_at)
-                                        SELECT u.id, u.tenant_id, 'Europe/Copenhagen', $1, '', true, $2 FROM unit u
+                                        SELECT u.id, u.tenant_id, 'Europe/Copenhagen', $1, NULL, true, $2 FROM unit u
                                         WHERE u.external_id = $3 ON CONFLICT (unit_id) DO NOTHING""")
                         .execute(Tuple.of(weekdays, now, DemoSeeder.UNIT_EXTERNAL_ID))))
                 .await().indefinitely();

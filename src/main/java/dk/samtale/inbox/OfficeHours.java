@@ -78,9 +78,9 @@ public class OfficeHours {
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (unit_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, weekly = EXCLUDED.weekly,
                   auto_reply = EXCLUDED.auto_reply, enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at""")
-                .execute(Tuple.tuple(List.of(unitId, caller.tenantId(), schedule.zone().getId(),
+                .execute(Tuple.tuple(java.util.Arrays.asList(unitId, caller.tenantId(), schedule.zone().getId(),
                         new JsonObject(json.convertValue(schedule.spans(), new TypeReference<Map<String, Object>>() {
-                        })), reply == null ? "" : reply, on, Times.utc(Times.now(clock))))))
+                        })), reply, on, Times.utc(Times.now(clock))))))
                 .map(x -> {
                     Setting s = new Setting(schedule, reply, on);
                     cache.put(unitId, new Cached(s, clock.millis()));
@@ -125,9 +125,8 @@ public class OfficeHours {
                             ((JsonObject) r.getValue("weekly")).getMap(),
                             new TypeReference<Map<String, List<Schedule.Span>>>() {
                             });
-                    String reply = r.getString("auto_reply");
-                    return new Setting(Schedule.parse(r.getString("time_zone"), weekly),
-                            reply == null || reply.isEmpty() ? null : reply, r.getBoolean("enabled"));
+                    return new Setting(Schedule.parse(r.getString("time_zone"), weekly), r.getString("auto_reply"),
+                            r.getBoolean("enabled"));
                 });
     }
 
