@@ -1,4 +1,4 @@
-// Danish for Danish browsers (the users are Danish caseworkers), English otherwise.
+// Danish for browsers that accept Danish, English otherwise.
 const TEXT = {
   da: {
     skip: 'Spring til indhold', signOut: 'Log ud', signInTitle: 'Log ind', inbox: 'Indbakke',
@@ -52,7 +52,9 @@ const TEXT = {
   },
 };
 
-export const lang = (navigator.language || 'da').toLowerCase().startsWith('da') ? 'da' : 'en';
+// Danish when the browser lists Danish among its languages at all (the users are Danish caseworkers)
+export const lang = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'da'])
+  .some((l) => l.toLowerCase().startsWith('da')) ? 'da' : 'en';
 
 export function t(key, vars = {}) {
   const text = TEXT[lang][key] ?? TEXT.da[key] ?? key;
