@@ -42,8 +42,8 @@ public interface PushConfig {
     @WithDefault("100")
     int batchSize();
 
-    /** Threads that run the blocking Firebase SDK (never the event loop). */
-    @WithDefault("4")
+    /** Threads that run the blocking Firebase SDK (never the event loop); they mostly wait on I/O. */
+    @WithDefault("8")
     int senderThreads();
 
     /** Send attempts for one push before it is recorded as failed. */

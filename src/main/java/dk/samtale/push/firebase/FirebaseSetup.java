@@ -56,6 +56,11 @@ class FirebaseSetup {
             LOG.info("Push disabled: no Firebase credentials (samtale.push.credentials-file is not set)");
             return new DisabledPushNotifier("no Firebase credentials");
         }
+        if (!Files.exists(credentials.get())) {
+            // the Kubernetes Secret is optional: an empty mount means "no push here", not a broken start
+            LOG.infof("Push disabled: no Firebase credentials (%s does not exist)", credentials.get());
+            return new DisabledPushNotifier("no Firebase credentials");
+        }
         try (InputStream in = Files.newInputStream(credentials.get())) {
             FirebaseOptions.Builder options = FirebaseOptions.builder()
                     .setCredentials(GoogleCredentials.fromStream(in))

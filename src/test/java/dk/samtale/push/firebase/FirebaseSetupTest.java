@@ -38,10 +38,12 @@ class FirebaseSetupTest {
     void anUnreadableOrBrokenCredentialsFileAlsoDisablesPushInsteadOfFailingTheStart() throws Exception {
         PushNotifier missing = FirebaseSetup.create(Optional.of(Path.of("/nonexistent/service-account.json")),
                 Optional.empty(), Optional.empty(), CLOCK);
-        assertEquals("disabled: Firebase credentials unusable", missing.status());
+        assertEquals("disabled: no Firebase credentials", missing.status(), "an empty Secret mount");
         Path broken = Files.createTempFile("service-account", ".json");
         Files.writeString(broken, "{\"type\": \"service_account\"}");
-        assertFalse(FirebaseSetup.create(Optional.of(broken), Optional.empty(), Optional.empty(), CLOCK).enabled());
+        PushNotifier unusable = FirebaseSetup.create(Optional.of(broken), Optional.empty(), Optional.empty(), CLOCK);
+        assertFalse(unusable.enabled());
+        assertEquals("disabled: Firebase credentials unusable", unusable.status());
     }
 
     @Test
