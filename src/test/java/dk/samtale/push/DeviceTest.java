@@ -127,4 +127,26 @@ class DeviceTest {
             Api.as(staff).delete("/api/v1/devices/" + id).then().statusCode(204);
         }
     }
+
+    @Test
+    void aTenantsAdminDecidesWhetherPushesNameTheUnitOthersMayNot() {
+        String admin = Tokens.service("testby", "operator", "admin");
+        Api.as(admin).get("/api/v1/admin/push").then().statusCode(200).body("showUnitName", equalTo(true))
+                .body("enabled", equalTo(true)).body("status", equalTo("enabled"));
+        try {
+            Api.as(admin).body(Map.of("showUnitName", false)).put("/api/v1/admin/push").then().statusCode(200)
+                    .body("showUnitName", equalTo(false));
+            Api.as(admin).get("/api/v1/admin/push").then().statusCode(200).body("showUnitName", equalTo(false));
+        } finally {
+            Api.as(admin).body(Map.of("showUnitName", true)).put("/api/v1/admin/push").then().statusCode(200)
+                    .body("showUnitName", equalTo(true));
+        }
+        Api.as(admin).body(Map.of("enabled", false)).put("/api/v1/admin/push").then().statusCode(400)
+                .body("code", equalTo("invalid-field"));
+        for (String other : List.of(World.staffX(), World.citizenA(), Tokens.service("testby", "reader",
+                "journal-reader"))) {
+            Api.as(other).get("/api/v1/admin/push").then().statusCode(403);
+            Api.as(other).body(Map.of("showUnitName", false)).put("/api/v1/admin/push").then().statusCode(403);
+        }
+    }
 }
