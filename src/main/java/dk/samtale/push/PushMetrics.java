@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * Push metrics, with bounded labels (FCM's error codes, our skip reasons) and no personal data:
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
  * {@code _queue_lag_seconds} (commit of the oldest message waiting → FCM request, grace period included).
  */
 @ApplicationScoped
+@Startup // samtale_push_enabled must exist from the start, not from the first push
 class PushMetrics {
 
     private final MeterRegistry registry;

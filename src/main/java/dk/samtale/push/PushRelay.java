@@ -59,6 +59,7 @@ public class PushRelay {
     private final PushConfig config;
     private final PushMetrics metrics;
     private final Clock clock;
+    private final Backoff backoff;
     private ScheduledExecutorService ticker;
     private ExecutorService senders;
 
@@ -71,6 +72,7 @@ public class PushRelay {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -213,7 +215,8 @@ public class PushRelay {
         int attempts = due.attempts() + 1;
         if (retryReason != null && attempts < config.maxAttempts()) {
             // the whole push again: devices that got it already get the same collapse key, which replaces it
-            Duration delay = delay(attempts, retryAfter);
+            Duration delay = backoff.delay(attempts, retryAfter,
+                    bound -> ThreadLocalRandom.current().nextLong(bound + 1));
             metrics.retried(retryReason);
             LOG.debugf("Push for conversation %s seq %d: attempt %d got %s; next in %d ms", due.conversationId(),
                     due.seq(), attempts, retryReason, delay.toMillis());
@@ -230,19 +233,6 @@ public class PushRelay {
         }
         LOG.debugf("Push for conversation %s seq %d: %d sent", due.conversationId(), due.seq(), sent);
         await(queue.settle(due, now));
-    }
-
-    /**
-     * Exponential backoff with "equal jitter" (half fixed, half random, so replicas retrying together
-     * spread out), at least the server's Retry-After, at most backoff-max.
-     */
-    Duration delay(int attempts, Duration retryAfter) {
-        long base = config.backoffBase().toMillis();
-        long exp = base << Math.min(20, Math.max(0, attempts - 1));
-        long capped = Math.min(exp, config.backoffMax().toMillis());
-        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-        long wanted = retryAfter == null ? jittered : Math.max(jittered, retryAfter.toMillis());
-        return Duration.ofMillis(Math.min(wanted, config.backoffMax().toMillis()));
     }
 
     private static <T> T await(io.smallrye.mutiny.Uni<T> uni) {

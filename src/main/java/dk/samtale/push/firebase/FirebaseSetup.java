@@ -24,6 +24,8 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
 
+import io.quarkus.runtime.Startup;
+
 import dk.samtale.push.DisabledPushNotifier;
 import dk.samtale.push.PushConfig;
 import dk.samtale.push.PushNotifier;
@@ -38,8 +40,10 @@ class FirebaseSetup {
     private static final Logger LOG = Logger.getLogger(FirebaseSetup.class);
     private static final int TIMEOUT_MILLIS = 10_000;
 
+    /** Built at start, so the log says at once whether push is on (beans are otherwise created lazily). */
     @Produces
     @ApplicationScoped
+    @Startup
     PushNotifier notifier(PushConfig config, Clock clock) {
         return create(config.credentialsFile(), config.projectId(), config.fcmUrl(), clock);
     }
