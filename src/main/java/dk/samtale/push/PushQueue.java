@@ -32,12 +32,12 @@ class PushQueue {
     record Due(UUID conversationId, Side side, long seq, Instant pendingSince, int attempts) {
     }
 
-    /** Where a push goes and whether it is still needed. */
-    record Target(UUID tenantId, UUID unitId, UUID citizenId, String unitName, boolean showUnitName, long reached) {
+    /** Where a push goes, whether it is still needed, and to which devices (none once reached). */
+    record Target(UUID tenantId, String unitName, boolean showUnitName, long reached, List<Recipient> recipients) {
     }
 
-    /** A device to notify, token still sealed. */
-    record Recipient(UUID deviceId, UUID tenantId, UUID ownerId, PushNotifier.Platform platform, byte[] tokenSealed) {
+    /** A device to notify (token still sealed) and its owner's unread count. */
+    record Recipient(UUID deviceId, UUID ownerId, PushNotifier.Platform platform, byte[] tokenSealed, int badge) {
     }
 
     private final Pool pool;
@@ -65,60 +65,62 @@ class PushQueue {
                 });
     }
 
-    /** Null when the conversation is gone. {@code reached}: the highest seq the side has on a device. */
-    Uni<Target> target(Due due) {
+    /**
+     * Everything a push needs, in one round trip: where it goes, whether the side already has it
+     * ({@code reached}: the highest seq a device of the side confirmed), and — only if it does not —
+     * each device of the side with its owner's badge. The badge is the owner's unread count: messages
+     * from others after their read cursor, in their open conversations (a citizen's own, or those of
+     * the units their staff devices are registered for). Null when the conversation is gone.
+     */
+    Uni<Target> resolve(Due due) {
         return pool.preparedQuery("""
-                SELECT c.tenant_id, c.unit_id, c.citizen_id, u.name AS unit_name, t.push_shows_unit_name,
-                       (SELECT coalesce(max(greatest(r.delivered_seq, r.read_seq)), 0) FROM read_cursor r
-                        WHERE r.conversation_id = c.id AND r.reader_kind = $2) AS reached
-                FROM conversation c JOIN unit u ON u.id = c.unit_id JOIN tenant t ON t.id = c.tenant_id
-                WHERE c.id = $1""").execute(Tuple.of(due.conversationId(), due.side().name()))
+                SELECT t.tenant_id, t.unit_name, t.push_shows_unit_name, t.reached,
+                       d.id AS device_id, d.owner_id, d.platform, d.token_enc,
+                       CASE WHEN d.id IS NOT NULL THEN
+                         (SELECT count(*) FROM conversation bc
+                          JOIN message m ON m.conversation_id = bc.id
+                          LEFT JOIN read_cursor rc ON rc.conversation_id = bc.id AND rc.reader_id = d.owner_id
+                          WHERE bc.tenant_id = t.tenant_id AND bc.status = 'open' AND m.sender_id <> d.owner_id
+                            AND m.seq > coalesce(rc.read_seq, 0)
+                            AND (bc.citizen_id = d.owner_id
+                                 OR bc.unit_id IN (SELECT du2.unit_id FROM device_unit du2
+                                                   JOIN device d2 ON d2.id = du2.device_id
+                                                   WHERE d2.owner_id = d.owner_id)))
+                       END AS badge
+                FROM (SELECT c.tenant_id, c.unit_id, c.citizen_id, u.name AS unit_name, tn.push_shows_unit_name,
+                             (SELECT coalesce(max(greatest(r.delivered_seq, r.read_seq)), 0) FROM read_cursor r
+                              WHERE r.conversation_id = c.id AND r.reader_kind = $2) AS reached
+                      FROM conversation c JOIN unit u ON u.id = c.unit_id JOIN tenant tn ON tn.id = c.tenant_id
+                      WHERE c.id = $1) t
+                LEFT JOIN LATERAL (
+                      SELECT d.id, d.owner_id, d.platform, d.token_enc FROM device d
+                      WHERE $2 = 'citizen' AND d.owner_id = t.citizen_id AND d.owner_kind = 'citizen'
+                        AND d.tenant_id = t.tenant_id
+                      UNION ALL
+                      SELECT d.id, d.owner_id, d.platform, d.token_enc FROM device_unit du
+                      JOIN device d ON d.id = du.device_id
+                      WHERE $2 = 'staff' AND du.unit_id = t.unit_id AND d.owner_kind = 'staff'
+                        AND d.tenant_id = t.tenant_id) d ON t.reached < $3
+                ORDER BY d.id""").execute(Tuple.of(due.conversationId(), due.side().name(), due.seq()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;
                     }
-                    Row r = rows.iterator().next();
-                    return new Target(r.getUUID("tenant_id"), r.getUUID("unit_id"), r.getUUID("citizen_id"),
-                            r.getString("unit_name"), r.getBoolean("push_shows_unit_name"), r.getLong("reached"));
+                    Target target = null;
+                    for (Row r : rows) {
+                        if (target == null) {
+                            target = new Target(r.getUUID("tenant_id"), r.getString("unit_name"),
+                                    r.getBoolean("push_shows_unit_name"), r.getLong("reached"), new ArrayList<>());
+                        }
+                        if (r.getUUID("device_id") != null) {
+                            target.recipients().add(new Recipient(r.getUUID("device_id"), r.getUUID("owner_id"),
+                                    PushNotifier.Platform.valueOf(r.getString("platform")),
+                                    r.getBuffer("token_enc").getBytes(),
+                                    (int) Math.min(Integer.MAX_VALUE, r.getLong("badge"))));
+                        }
+                    }
+                    return target;
                 });
-    }
-
-    /** The citizen's devices, or the devices of the unit's staff. */
-    Uni<List<Recipient>> recipients(Side side, Target target) {
-        var query = side == Side.citizen
-                ? pool.preparedQuery("""
-                        SELECT d.id, d.tenant_id, d.owner_id, d.platform, d.token_enc FROM device d
-                        WHERE d.owner_id = $1 AND d.owner_kind = 'citizen' AND d.tenant_id = $2 ORDER BY d.id""")
-                        .execute(Tuple.of(target.citizenId(), target.tenantId()))
-                : pool.preparedQuery("""
-                        SELECT d.id, d.tenant_id, d.owner_id, d.platform, d.token_enc FROM device d
-                        JOIN device_unit du ON du.device_id = d.id
-                        WHERE du.unit_id = $1 AND d.owner_kind = 'staff' AND d.tenant_id = $2 ORDER BY d.id""")
-                        .execute(Tuple.of(target.unitId(), target.tenantId()));
-        return query.map(rows -> {
-            List<Recipient> list = new ArrayList<>(rows.size());
-            rows.forEach(r -> list.add(new Recipient(r.getUUID("id"), r.getUUID("tenant_id"), r.getUUID("owner_id"),
-                    PushNotifier.Platform.valueOf(r.getString("platform")), r.getBuffer("token_enc").getBytes())));
-            return list;
-        });
-    }
-
-    /**
-     * The owner's unread count, the badge: messages from others after their read cursor, in their open
-     * conversations (a citizen's own, or those of the units their staff devices are registered for).
-     */
-    Uni<Integer> badge(UUID tenantId, UUID ownerId) {
-        return pool.preparedQuery("""
-                SELECT count(*) FROM conversation c
-                JOIN message m ON m.conversation_id = c.id
-                LEFT JOIN read_cursor rc ON rc.conversation_id = c.id AND rc.reader_id = $1
-                WHERE c.tenant_id = $2 AND c.status = 'open' AND m.sender_id <> $1
-                  AND m.seq > coalesce(rc.read_seq, 0)
-                  AND (c.citizen_id = $1 OR c.unit_id IN (SELECT du.unit_id FROM device_unit du
-                                                          JOIN device d ON d.id = du.device_id
-                                                          WHERE d.owner_id = $1))""")
-                .execute(Tuple.of(ownerId, tenantId))
-                .map(rows -> (int) Math.min(Integer.MAX_VALUE, rows.iterator().next().getLong(0)));
     }
 
     /**

@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -146,7 +144,7 @@ public class PushRelay {
             await(queue.settle(due, now));
             return;
         }
-        PushQueue.Target target = await(queue.target(due));
+        PushQueue.Target target = await(queue.resolve(due));
         if (target == null || target.reached() >= due.seq()) {
             metrics.skipped(target == null ? "gone" : "delivered");
             await(queue.settle(due, now));
@@ -169,24 +167,23 @@ public class PushRelay {
     private void prepare(PushQueue.Due due, PushQueue.Target target, List<PushQueue.Recipient> recipients,
             List<PushNotifier.Notification> notifications) {
         TenantKeys tenantKeys = await(keys.tenant(target.tenantId()));
-        Map<UUID, Integer> badges = new HashMap<>();
         String body = due.side() == PushQueue.Side.citizen
                 ? PushTexts.forCitizen(target.unitName(), target.showUnitName())
                 : PushTexts.forStaff();
         String collapseKey = due.conversationId().toString();
         Map<String, String> data = Map.of("conversationId", collapseKey, "seq", Long.toString(due.seq()));
-        for (PushQueue.Recipient r : await(queue.recipients(due.side(), target))) {
+        for (PushQueue.Recipient r : target.recipients()) {
             PushToken token;
             try {
-                token = new PushToken(tenantKeys.open(Devices.binding(r.tenantId(), r.deviceId()), r.tokenSealed()));
+                token = new PushToken(
+                        tenantKeys.open(Devices.binding(target.tenantId(), r.deviceId()), r.tokenSealed()));
             } catch (Unreadable | IllegalArgumentException e) {
                 await(devices.forget(r.deviceId(), "unreadable"));
                 continue;
             }
-            int badge = badges.computeIfAbsent(r.ownerId(), owner -> await(queue.badge(target.tenantId(), owner)));
             recipients.add(r);
             notifications.add(new PushNotifier.Notification(token, r.platform(), PushTexts.TITLE, body, collapseKey,
-                    data, badge, config.ttl()));
+                    data, r.badge(), config.ttl()));
         }
     }
 
