@@ -42,7 +42,10 @@ public interface PushConfig {
     @WithDefault("100")
     int batchSize();
 
-    /** Threads that run the blocking Firebase SDK (never the event loop); they mostly wait on I/O. */
+    /**
+     * Threads that resolve and settle claimed pushes (they wait on the database); the blocking Firebase
+     * SDK runs on the relay's own thread and the SDK's pool — never the event loop.
+     */
     @WithDefault("8")
     int senderThreads();
 

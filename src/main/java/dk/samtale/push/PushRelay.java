@@ -105,7 +105,17 @@ public class PushRelay {
         senders = null;
     }
 
-    /** Claims and sends until nothing more is due. */
+    /** A claimed push, resolved and ready to send. */
+    private record Ready(PushQueue.Due due, List<PushQueue.Recipient> recipients,
+            List<PushNotifier.Notification> notifications) {
+    }
+
+    /**
+     * Claims and sends until nothing more is due. Each claimed push is resolved on the sender threads
+     * (database work); then the notifications of the whole batch go out together in {@code sendEach}
+     * calls of up to {@link #SEND_EACH_LIMIT}, which the SDK sends concurrently; then each push is
+     * settled by its own outcomes.
+     */
     private void round() {
         try {
             List<PushQueue.Due> due;
@@ -116,11 +126,22 @@ public class PushRelay {
                     return;
                 }
                 ExecutorService pool = senders;
-                List<CompletableFuture<Void>> work = new ArrayList<>(due.size());
-                for (PushQueue.Due d : due) {
-                    work.add(CompletableFuture.runAsync(() -> process(d), pool));
+                List<Ready> ready = all(due.stream()
+                        .map(d -> CompletableFuture.supplyAsync(() -> guarded(d, () -> prepare(d)), pool)).toList());
+                List<PushNotifier.Notification> batch = new ArrayList<>();
+                ready.forEach(r -> batch.addAll(r.notifications()));
+                List<PushNotifier.Outcome> outcomes = send(batch);
+                List<CompletableFuture<Ready>> settling = new ArrayList<>();
+                int from = 0;
+                for (Ready r : ready) {
+                    List<PushNotifier.Outcome> own = outcomes.subList(from, from + r.notifications().size());
+                    from += r.notifications().size();
+                    settling.add(CompletableFuture.supplyAsync(() -> guarded(r.due(), () -> {
+                        settle(r.due(), r.recipients(), own);
+                        return null;
+                    }), pool));
                 }
-                CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
+                all(settling);
             } while (due.size() == config.batchSize() && !Thread.currentThread().isInterrupted());
         } catch (RuntimeException e) {
             // the database is away or the like: the next round tries again; leased rows wait out their lease
@@ -128,27 +149,53 @@ public class PushRelay {
         }
     }
 
-    private void process(PushQueue.Due due) {
+    static final int SEND_EACH_LIMIT = 500;
+
+    private List<PushNotifier.Outcome> send(List<PushNotifier.Notification> batch) {
+        List<PushNotifier.Outcome> outcomes = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i += SEND_EACH_LIMIT) {
+            outcomes.addAll(notifier.send(batch.subList(i, Math.min(batch.size(), i + SEND_EACH_LIMIT))));
+        }
+        return outcomes;
+    }
+
+    /** The results that are there (null ones dropped), once all are done. */
+    private static <T> List<T> all(List<CompletableFuture<T>> futures) {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        List<T> list = new ArrayList<>(futures.size());
+        for (CompletableFuture<T> f : futures) {
+            T t = f.join();
+            if (t != null) {
+                list.add(t);
+            }
+        }
+        return list;
+    }
+
+    /** A push whose work fails stays claimed: it is tried again when its lease runs out. */
+    private static <T> T guarded(PushQueue.Due due, java.util.function.Supplier<T> work) {
         try {
-            send(due);
+            return work.get();
         } catch (RuntimeException e) {
             LOG.warnf("Push for conversation %s failed (%s); it is retried after the lease", due.conversationId(),
                     e.getClass().getSimpleName());
+            return null;
         }
     }
 
-    private void send(PushQueue.Due due) {
+    /** The notifications for a claimed push, or null when it is settled without sending. */
+    private Ready prepare(PushQueue.Due due) {
         Instant now = Times.now(clock);
         if (!notifier.enabled()) {
             metrics.skipped("disabled");
             await(queue.settle(due, now));
-            return;
+            return null;
         }
         PushQueue.Target target = await(queue.resolve(due));
         if (target == null || target.reached() >= due.seq()) {
             metrics.skipped(target == null ? "gone" : "delivered");
             await(queue.settle(due, now));
-            return;
+            return null;
         }
         List<PushQueue.Recipient> recipients = new ArrayList<>();
         List<PushNotifier.Notification> notifications = new ArrayList<>();
@@ -156,11 +203,10 @@ public class PushRelay {
         if (notifications.isEmpty()) {
             metrics.skipped("no-devices");
             await(queue.settle(due, now));
-            return;
+            return null;
         }
         metrics.lag(Duration.between(due.pendingSince(), clock.instant()));
-        List<PushNotifier.Outcome> outcomes = notifier.send(notifications);
-        settle(due, recipients, outcomes);
+        return new Ready(due, recipients, notifications);
     }
 
     /** One notification per device that still has a readable token; the others are forgotten. */
