@@ -64,7 +64,18 @@ class MessageStore {
             WITH c AS (
               UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
               WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
-              RETURNING id, last_seq, unit_id, citizen_id)
+              RETURNING id, last_seq, unit_id, citizen_id),
+            -- push (dk.samtale.push): record the due push in the same statement, so a crash after commit
+            -- cannot lose it; only when the other side has a device (two empty index probes otherwise).
+            -- One row per conversation and side: a burst collapses into one push of the newest seq.
+            push AS (
+              INSERT INTO push_due AS p (conversation_id, side, seq, pending_since)
+              SELECT c.id, s.side, c.last_seq, $9
+              FROM c, (SELECT CASE WHEN $6 = 'citizen' THEN 'staff' ELSE 'citizen' END AS side) s
+              WHERE CASE WHEN s.side = 'citizen'
+                         THEN EXISTS (SELECT 1 FROM device d WHERE d.owner_id = c.citizen_id)
+                         ELSE EXISTS (SELECT 1 FROM device_unit du WHERE du.unit_id = c.unit_id) END
+              ON CONFLICT (conversation_id, side) DO UPDATE SET seq = greatest(p.seq, EXCLUDED.seq))
             INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body_enc, body_key,
                                  channel, created_at)
             SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9 FROM c
