@@ -66,6 +66,7 @@ public class JournalRelay {
     /** Bumped by {@link #halt()}: a round of an older generation records nothing (as if it had died). */
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean halted;
+    private boolean announced;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "journal-relay");
         t.setDaemon(true);
@@ -88,6 +89,8 @@ public class JournalRelay {
                 .description("Entries waiting to be pushed").register(metrics);
         Gauge.builder("samtale.journal.push.lag.seconds", oldestSeconds, AtomicLong::get)
                 .description("Age of the oldest entry waiting to be pushed").register(metrics);
+        Gauge.builder("samtale.journal.push.tenants", configuredTenants, AtomicInteger::get)
+                .description("Tenants with a push endpoint (0: the push adapter is not in use)").register(metrics);
         sequencer.afterBatch(this::wake);
     }
 
@@ -300,7 +303,13 @@ public class JournalRelay {
             rs.next();
             backlog.set(rs.getLong(1));
             oldestSeconds.set(rs.getLong(2));
-            configuredTenants.set(rs.getInt(3));
+            int tenants = rs.getInt(3);
+            if (tenants != configuredTenants.getAndSet(tenants) || !announced) {
+                announced = true;
+                LOG.infof(tenants == 0
+                        ? "Journal push disabled: no tenant has a push endpoint (entries are served by the pull feed)"
+                        : "Journal push enabled for %d tenant(s)", tenants);
+            }
         }
     }
 }

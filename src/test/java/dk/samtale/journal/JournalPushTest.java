@@ -27,6 +27,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +60,16 @@ class JournalPushTest {
         caseSystem.start();
     }
 
-    @AfterAll
-    static void stop() {
+    /** andenby is shared with other tests: it goes back to pull only. */
+    @AfterEach
+    void pullOnly() {
         Map<String, Object> off = new HashMap<>();
         off.put("pushUrl", null);
-        Api.as(admin()).body(off).put("/api/v1/admin/journal/settings");
+        Api.as(admin()).body(off).put("/api/v1/admin/journal/settings").then().statusCode(200);
+    }
+
+    @AfterAll
+    static void stop() {
         caseSystem.stop();
     }
 

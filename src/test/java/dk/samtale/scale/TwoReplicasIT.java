@@ -49,6 +49,7 @@ class TwoReplicasIT {
     private static EmbeddedPostgres postgres;
     private static Map<String, String> identity;
     private static Path kek;
+    private static Path signingKey;
     private static Replica a;
     private static Replica b;
 
@@ -66,6 +67,12 @@ class TwoReplicasIT {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         Files.writeString(kek, java.util.Base64.getEncoder().encodeToString(key));
+        // one journal signing key for both, likewise (Ed25519, PKCS#8 PEM)
+        signingKey = dataDir.resolveSibling(dataDir.getFileName() + "-journal-signing.pem");
+        byte[] pkcs8 = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate()
+                .getEncoded();
+        Files.writeString(signingKey, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
         a = replica("a");
         b = replica("b");
         awaitReady(a);
@@ -256,7 +263,8 @@ class TwoReplicasIT {
                 "-Dquarkus.datasource.reactive.url=postgresql://localhost:" + pgPort + "/postgres",
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl(),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
-                "-Dsamtale.crypto.kek-file=" + kek, "-Dquarkus.log.console.json.enabled=false"));
+                "-Dsamtale.crypto.kek-file=" + kek, "-Dsamtale.journal.signing-key-file=" + signingKey,
+                "-Dquarkus.log.console.json.enabled=false"));
         identity.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         Path log = Path.of("target/replica-" + name + ".log");
