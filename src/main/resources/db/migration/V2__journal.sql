@@ -30,6 +30,8 @@ CREATE TABLE journal_entry (
     hash             bytea NOT NULL,
     item_enc         bytea NOT NULL,
     item_key         integer NOT NULL,
+    -- the message's time (its created_at, taken just before its statement) and when the entry was
+    -- written: the difference is the journaling lag
     committed_at     timestamptz NOT NULL,
     sequenced_at     timestamptz NOT NULL,
     CONSTRAINT journal_entry_position UNIQUE (tenant_id, position)

@@ -159,7 +159,7 @@ public class JournalSequencer {
         }
     }
 
-    private record Batch(int entries, boolean locked, List<ConversationEvent> published) {
+    private record Batch(int entries, boolean locked, List<ConversationEvent> published, List<Instant> committed) {
     }
 
     private record Pending(long outboxId, UUID messageId, UUID conversationId, long seq, String senderKind,
@@ -176,6 +176,9 @@ public class JournalSequencer {
             try {
                 Batch b = sequence(c, tenantId, tenantKeys);
                 c.commit();
+                // the lag ends when the entry is committed: from then on the case system can have it
+                Instant now = clock.instant();
+                b.committed().forEach(at -> lag.record(Duration.between(at, now)));
                 return b;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -191,7 +194,7 @@ public class JournalSequencer {
             try (ResultSet rs = lock.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    return new Batch(0, true, List.of());
+                    return new Batch(0, true, List.of(), List.of());
                 }
             }
         }
@@ -224,7 +227,7 @@ public class JournalSequencer {
         }
         List<Pending> pending = pending(c, tenantId);
         if (pending.isEmpty()) {
-            return new Batch(0, false, List.of());
+            return new Batch(0, false, List.of(), List.of());
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         OffsetDateTime nowDb = now.atOffset(ZoneOffset.UTC);
@@ -233,7 +236,7 @@ public class JournalSequencer {
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
                                            item_enc, item_key, committed_at, sequenced_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""");
                 PreparedStatement delivery = c.prepareStatement("""
                         INSERT INTO journal_delivery (entry_id, tenant_id, position, state, next_attempt_at, created_at)
                         VALUES (?, ?, ?, 'pending', ?, ?)""")) {
@@ -259,7 +262,6 @@ public class JournalSequencer {
                 insert.setBytes(8, tenantKeys.seal(Binding.journalEntry(tenantId, entryId), JournalCodec.encode(item)));
                 insert.setInt(9, tenantKeys.activeKeyId());
                 insert.setObject(10, p.createdAt().atOffset(ZoneOffset.UTC));
-                insert.setObject(11, nowDb);
                 insert.addBatch();
                 if (push) {
                     delivery.setObject(1, entryId);
@@ -295,11 +297,8 @@ public class JournalSequencer {
             st.setBytes(3, head);
             st.executeUpdate();
         }
-        for (Pending p : pending) {
-            lag.record(Duration.between(p.createdAt(), clock.instant()));
-        }
         sequenced.increment(pending.size());
-        return new Batch(pending.size(), false, events);
+        return new Batch(pending.size(), false, events, pending.stream().map(Pending::createdAt).toList());
     }
 
     private List<Pending> pending(Connection c, UUID tenantId) throws SQLException {
