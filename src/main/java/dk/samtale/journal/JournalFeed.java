@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.postgresql.PGStatement;
+
 import io.agroal.api.AgroalDataSource;
 
 import dk.samtale.conversation.ConversationEvent;
@@ -77,6 +79,9 @@ public class JournalFeed {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT id, item_enc FROM journal_entry WHERE tenant_id = ? AND position > ?
                     ORDER BY position LIMIT ?""")) {
+                // binary results from the first execution: a bytea in text form is hex, twice the bytes
+                // and slow to parse, and a pooled connection would otherwise send the first few pages so
+                st.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 st.setObject(1, tenantId);
                 st.setLong(2, from);
                 st.setInt(3, limit);

@@ -263,11 +263,19 @@ public class JournalRelay {
                 d.attempts(), reason);
     }
 
-    /** Exponential backoff with full jitter: a random delay up to base * 2^(attempt-1), capped. */
-    long backoff(int attempt) {
-        long cap = Math.min(config.maxBackoff().toMillis(),
-                config.baseBackoff().toMillis() << Math.min(attempt - 1, 20));
-        return ThreadLocalRandom.current().nextLong(config.baseBackoff().toMillis() / 2, Math.max(cap, 2) + 1);
+    private long backoff(int attempt) {
+        return backoff(attempt, config.baseBackoff().toMillis(), config.maxBackoff().toMillis(),
+                ThreadLocalRandom.current());
+    }
+
+    /**
+     * Exponential backoff with jitter: a random delay between half the base and base * 2^(attempt-1),
+     * capped at max — so retries of many entries spread out instead of arriving together.
+     */
+    static long backoff(int attempt, long baseMillis, long maxMillis, java.util.random.RandomGenerator random) {
+        long ceiling = Math.min(maxMillis, baseMillis << Math.min(Math.max(attempt - 1, 0), 30));
+        long floor = Math.min(baseMillis / 2, ceiling);
+        return floor >= ceiling ? ceiling : random.nextLong(floor, ceiling + 1);
     }
 
     private void publishAcknowledged(List<UUID> entryIds) throws SQLException {

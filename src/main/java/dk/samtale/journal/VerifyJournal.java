@@ -1,5 +1,7 @@
 package dk.samtale.journal;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,32 +33,43 @@ public final class VerifyJournal {
             System.err.println("usage: VerifyJournal <signing-key.pem> <feed-page.json>...");
             System.exit(2);
         }
-        var key = Jws.publicKey(Files.readString(Path.of(args[0])));
+        List<Path> pages = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            pages.add(Path.of(args[i]));
+        }
+        System.exit(verify(Files.readString(Path.of(args[0])), pages, System.out));
+    }
+
+    /** 0 when the entries in these pages are intact, 1 at the first broken link (printed). */
+    static int verify(String publicKeyPem, List<Path> pages, PrintStream out) throws IOException {
+        var key = Jws.publicKey(publicKeyPem);
         ObjectMapper json = new ObjectMapper();
         List<FeedItem> items = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            JsonNode root = json.readTree(Path.of(args[i]).toFile());
+        for (Path page : pages) {
+            JsonNode root = json.readTree(page.toFile());
             JsonNode list = root.isArray() ? root : root.path("items");
             for (JsonNode n : list) {
                 items.add(JournalCodec.item(n.toString()));
             }
         }
         if (items.isEmpty()) {
-            System.out.println("no entries");
-            return;
+            out.println("no entries");
+            return 0;
         }
         items.sort(Comparator.comparingLong(FeedItem::position));
         FeedItem first = items.get(0);
         String previous = first.position() == 1 ? JournalSequencer.GENESIS : first.previousHash();
         ChainVerifier verifier = new ChainVerifier(key, first.position(), previous);
         for (FeedItem item : items) {
+            long expected = verifier.expectedPosition();
             String broken = verifier.check(item);
             if (broken != null) {
-                System.out.println("BROKEN at position " + verifier.expectedPosition() + ": " + broken);
-                System.exit(1);
+                out.println("BROKEN at position " + expected + ": " + broken);
+                return 1;
             }
         }
-        System.out.println("OK: positions " + first.position() + " to " + items.get(items.size() - 1).position()
-                + " (" + items.size() + " entries) are intact, linked and signed by this key");
+        out.println("OK: positions " + first.position() + " to " + items.get(items.size() - 1).position() + " ("
+                + items.size() + " entries) are intact, linked and signed by this key");
+        return 0;
     }
 }
