@@ -16,10 +16,11 @@ CREATE TABLE journal_outbox (
     PRIMARY KEY (tenant_id, id)
 );
 
--- One entry per message, with a gap-free position per tenant. item_enc is the entry exactly as the
--- pull feed and the push adapter serve it (pre-encoded JSON, which carries the canonical payload the
--- hash and the signature cover), sealed under the tenant's data key: it holds the message text and the
--- citizen's CPR. hash, previous_hash and signature are kept in the clear for the chain walk.
+-- One entry per message, with a gap-free position per tenant. The entry is stored as the pull feed
+-- and the push adapter serve it (pre-encoded at sequencing time): item_head and item_tail are its JSON
+-- before and after the base64 payload (ids, hashes, signature, the envelope to the case system: no
+-- personal data); payload_enc is the canonical payload the hash and the signature cover, sealed under
+-- the tenant's data key (it holds the message text and the citizen's CPR).
 CREATE TABLE journal_entry (
     id               uuid PRIMARY KEY,
     tenant_id        uuid NOT NULL REFERENCES tenant,
@@ -28,8 +29,10 @@ CREATE TABLE journal_entry (
     conversation_id  uuid NOT NULL,
     previous_hash    bytea NOT NULL,
     hash             bytea NOT NULL,
-    item_enc         bytea NOT NULL,
-    item_key         integer NOT NULL,
+    item_head        text NOT NULL,
+    payload_enc      bytea NOT NULL,
+    payload_key      integer NOT NULL,
+    item_tail        text NOT NULL,
     -- the message's time (its created_at, taken just before its statement) and when the entry was
     -- written: the difference is the journaling lag
     committed_at     timestamptz NOT NULL,

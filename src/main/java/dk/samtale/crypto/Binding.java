@@ -17,9 +17,9 @@ public record Binding(UUID tenant, String table, UUID row, String field) {
         return new Binding(tenant, "citizen", citizenId, field);
     }
 
-    /** A journal entry as served (it holds the message text and the citizen's CPR). */
+    /** A journal entry's payload (it holds the message text and the citizen's CPR). */
     public static Binding journalEntry(UUID tenant, UUID entryId) {
-        return new Binding(tenant, "journal_entry", entryId, "item");
+        return new Binding(tenant, "journal_entry", entryId, "payload");
     }
 
     byte[] aad() {

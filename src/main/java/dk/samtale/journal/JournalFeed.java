@@ -18,7 +18,6 @@ import io.agroal.api.AgroalDataSource;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
-import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
@@ -77,7 +76,7 @@ public class JournalFeed {
             StringBuilder out = new StringBuilder(64 + limit * 1600).append("{\"items\":[");
             int n = 0;
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT id, item_enc FROM journal_entry WHERE tenant_id = ? AND position > ?
+                    SELECT id, item_head, payload_enc, item_tail FROM journal_entry WHERE tenant_id = ? AND position > ?
                     ORDER BY position LIMIT ?""")) {
                 // binary results from the first execution: a bytea in text form is hex, twice the bytes
                 // and slow to parse, and a pooled connection would otherwise send the first few pages so
@@ -90,7 +89,8 @@ public class JournalFeed {
                         if (n++ > 0) {
                             out.append(',');
                         }
-                        out.append(k.open(Binding.journalEntry(tenantId, rs.getObject(1, UUID.class)), rs.getBytes(2)));
+                        StoredEntry.appendJson(out, k, tenantId, rs.getObject(1, UUID.class), rs.getString(2),
+                                rs.getBytes(3), rs.getString(4));
                     }
                 }
             }
@@ -108,14 +108,14 @@ public class JournalFeed {
         TenantKeys k = keys(tenantId);
         try (Connection c = db.getConnection();
                 PreparedStatement st = c.prepareStatement(
-                        "SELECT item_enc FROM journal_entry WHERE id = ? AND tenant_id = ?")) {
+                        "SELECT item_head, payload_enc, item_tail FROM journal_entry WHERE id = ? AND tenant_id = ?")) {
             st.setObject(1, entryId);
             st.setObject(2, tenantId);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw ProblemException.notFound("journal entry");
                 }
-                return k.open(Binding.journalEntry(tenantId, entryId), rs.getBytes(1));
+                return StoredEntry.json(k, tenantId, entryId, rs.getString(1), rs.getBytes(2), rs.getString(3));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -227,7 +227,7 @@ public class JournalFeed {
             while (cursor < to) {
                 int n = 0;
                 try (PreparedStatement st = c.prepareStatement("""
-                        SELECT id, position, hash, previous_hash, item_enc FROM journal_entry
+                        SELECT id, position, hash, previous_hash, item_head, payload_enc, item_tail FROM journal_entry
                         WHERE tenant_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT 1000""")) {
                     st.setObject(1, tenantId);
                     st.setLong(2, cursor);
@@ -265,9 +265,12 @@ public class JournalFeed {
         UUID id = rs.getObject(1, UUID.class);
         FeedItem item;
         try {
-            item = JournalCodec.item(k.open(Binding.journalEntry(tenantId, id), rs.getBytes(5)));
+            item = JournalCodec.item(StoredEntry.json(k, tenantId, id, rs.getString(5), rs.getBytes(6),
+                    rs.getString(7)));
         } catch (Unreadable e) {
-            return "the stored entry does not decrypt (" + e.reason().code() + ": altered or moved)";
+            return "the stored payload does not decrypt (" + e.reason().code() + ": altered or moved)";
+        } catch (RuntimeException e) {
+            return "the stored entry is not a journal entry (altered)";
         }
         if (item.position() != position) {
             return "the entry stored at position " + position + " is signed as position " + item.position()

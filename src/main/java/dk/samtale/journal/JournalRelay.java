@@ -34,7 +34,6 @@ import io.quarkus.runtime.StartupEvent;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
-import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 
@@ -186,17 +185,18 @@ public class JournalRelay {
     private void deliver(List<Due> due, int gen) throws SQLException {
         Map<UUID, String[]> entries = new HashMap<>(); // entry id -> (item json, push url)
         try (Connection c = db.getConnection();
-                PreparedStatement st = c.prepareStatement("""
-                        SELECT e.id, e.tenant_id, e.item_enc, s.push_url FROM journal_entry e
-                        JOIN journal_settings s ON s.tenant_id = e.tenant_id WHERE e.id = ANY(?)""")) {
+                PreparedStatement st = c.prepareStatement(
+                        """
+                                SELECT e.id, e.tenant_id, e.item_head, e.payload_enc, e.item_tail, s.push_url FROM journal_entry e
+                                JOIN journal_settings s ON s.tenant_id = e.tenant_id WHERE e.id = ANY(?)""")) {
             st.setArray(1, c.createArrayOf("uuid", due.stream().map(Due::entryId).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     UUID tenant = rs.getObject(2, UUID.class);
                     TenantKeys k = keys.tenant(tenant).await().atMost(Duration.ofSeconds(30));
-                    entries.put(id, new String[]{k.open(Binding.journalEntry(tenant, id), rs.getBytes(3)),
-                            rs.getString(4)});
+                    entries.put(id, new String[]{StoredEntry.json(k, tenant, id, rs.getString(3), rs.getBytes(4),
+                            rs.getString(5)), rs.getString(6)});
                 }
             }
         }

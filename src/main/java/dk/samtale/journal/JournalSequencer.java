@@ -235,8 +235,8 @@ public class JournalSequencer {
         List<Long> outboxIds = new ArrayList<>(pending.size());
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
-                                           item_enc, item_key, committed_at, sequenced_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""");
+                                           item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""");
                 PreparedStatement delivery = c.prepareStatement("""
                         INSERT INTO journal_delivery (entry_id, tenant_id, position, state, next_attempt_at, created_at)
                         VALUES (?, ?, ?, 'pending', ?, ?)""")) {
@@ -250,8 +250,10 @@ public class JournalSequencer {
                 String envelope = recipient == null
                         ? null
                         : Base64.getEncoder().encodeToString(RecipientEnvelope.seal(recipient, payload));
+                String payloadBase64 = Base64.getEncoder().encodeToString(payload);
                 FeedItem item = new FeedItem(entryId, position, p.messageId(), p.conversationId(), hashHex, previous,
-                        signer.sign(payload), Base64.getEncoder().encodeToString(payload), envelope);
+                        signer.sign(payload), payloadBase64, envelope);
+                StoredEntry.Parts parts = StoredEntry.split(JournalCodec.encode(item), payloadBase64);
                 insert.setObject(1, entryId);
                 insert.setObject(2, tenantId);
                 insert.setLong(3, position);
@@ -259,9 +261,11 @@ public class JournalSequencer {
                 insert.setObject(5, p.conversationId());
                 insert.setBytes(6, java.util.HexFormat.of().parseHex(previous));
                 insert.setBytes(7, hash);
-                insert.setBytes(8, tenantKeys.seal(Binding.journalEntry(tenantId, entryId), JournalCodec.encode(item)));
-                insert.setInt(9, tenantKeys.activeKeyId());
-                insert.setObject(10, p.createdAt().atOffset(ZoneOffset.UTC));
+                insert.setString(8, parts.head());
+                insert.setBytes(9, StoredEntry.seal(tenantKeys, tenantId, entryId, payload));
+                insert.setInt(10, tenantKeys.activeKeyId());
+                insert.setString(11, parts.tail());
+                insert.setObject(12, p.createdAt().atOffset(ZoneOffset.UTC));
                 insert.addBatch();
                 if (push) {
                     delivery.setObject(1, entryId);

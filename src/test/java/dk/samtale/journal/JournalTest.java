@@ -316,12 +316,13 @@ class JournalTest {
         UUID tenant = UUID.fromString("00000000-0000-7000-8000-000000000004");
 
         // altered: one byte of the stored entry
-        byte[] original = bytes("SELECT item_enc FROM journal_entry WHERE tenant_id = ? AND position = " + p, tenant);
+        byte[] original = bytes("SELECT payload_enc FROM journal_entry WHERE tenant_id = ? AND position = " + p,
+                tenant);
         byte[] changed = original.clone();
         changed[changed.length - 20] ^= 1;
-        execute("UPDATE journal_entry SET item_enc = ? WHERE tenant_id = ? AND position = " + p, changed, tenant);
+        execute("UPDATE journal_entry SET payload_enc = ? WHERE tenant_id = ? AND position = " + p, changed, tenant);
         verification().body("valid", equalTo(false)).body("firstBroken.position", equalTo((int) p));
-        execute("UPDATE journal_entry SET item_enc = ? WHERE tenant_id = ? AND position = " + p, original, tenant);
+        execute("UPDATE journal_entry SET payload_enc = ? WHERE tenant_id = ? AND position = " + p, original, tenant);
         verification().body("valid", equalTo(true));
 
         // altered: the stored hash
@@ -332,13 +333,25 @@ class JournalTest {
         verification().body("valid", equalTo(false)).body("firstBroken.position", equalTo((int) p));
         execute("UPDATE journal_entry SET hash = ? WHERE tenant_id = ? AND position = " + p, hash, tenant);
 
+        // altered: the stored signature (in the clear part of the entry)
+        String storedHead = new String(
+                bytes("SELECT convert_to(item_head, 'UTF8') FROM journal_entry WHERE tenant_id = ? AND position = "
+                        + p, tenant),
+                java.nio.charset.StandardCharsets.UTF_8);
+        execute("UPDATE journal_entry SET item_head = replace(item_head, '\"signature\":\"ey', '\"signature\":\"eX')"
+                + " WHERE tenant_id = ? AND position = " + p, tenant);
+        verification().body("valid", equalTo(false)).body("firstBroken.position", equalTo((int) p));
+        execute("UPDATE journal_entry SET item_head = ? WHERE tenant_id = ? AND position = " + p, storedHead, tenant);
+        verification().body("valid", equalTo(true));
+
         // deleted (and put back)
         Object[] row = row(tenant, p);
         execute("DELETE FROM journal_entry WHERE tenant_id = ? AND position = " + p, tenant);
         verification().body("valid", equalTo(false)).body("firstBroken.position", equalTo((int) p));
         execute("""
                 INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
-                    item_enc, item_key, committed_at, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", row);
+                    item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", row);
         verification().body("valid", equalTo(true));
 
         // reordered: positions p and p + 1 swapped
@@ -352,14 +365,17 @@ class JournalTest {
     }
 
     private Object[] row(UUID tenant, long p) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
-                SELECT id, tenant_id, position, message_id, conversation_id, previous_hash, hash, item_enc, item_key,
-                       committed_at, sequenced_at FROM journal_entry WHERE tenant_id = ? AND position = ?""")) {
+        try (Connection c = db.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        """
+                                SELECT id, tenant_id, position, message_id, conversation_id, previous_hash, hash, item_head, payload_enc,
+                                       payload_key, item_tail, committed_at, sequenced_at FROM journal_entry
+                                WHERE tenant_id = ? AND position = ?""")) {
             st.setObject(1, tenant);
             st.setLong(2, p);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                Object[] row = new Object[11];
+                Object[] row = new Object[13];
                 for (int i = 0; i < row.length; i++) {
                     row[i] = rs.getObject(i + 1);
                 }
