@@ -14,7 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -240,10 +242,16 @@ public class JournalSequencer {
                 PreparedStatement delivery = c.prepareStatement("""
                         INSERT INTO journal_delivery (entry_id, tenant_id, position, state, next_attempt_at, created_at)
                         VALUES (?, ?, ?, 'pending', ?, ?)""")) {
+            // a batch often holds several messages of one conversation: open each citizen's CPR and name once
+            Map<UUID, JournalDocument.Party> parties = new HashMap<>();
             for (Pending p : pending) {
                 position++;
                 UUID entryId = Uuid7.next(clock);
-                JournalDocument doc = document(tenantId, slug, entryId, position, previous, p, tenantKeys, now);
+                JournalDocument.Party party = parties.computeIfAbsent(p.citizenId(),
+                        id -> new JournalDocument.Party(
+                                tenantKeys.openOrNull(Binding.citizen(tenantId, id, "cpr"), p.cprEnc()),
+                                tenantKeys.openOrNull(Binding.citizen(tenantId, id, "name"), p.citizenNameEnc())));
+                JournalDocument doc = document(tenantId, slug, entryId, position, previous, p, party, tenantKeys, now);
                 byte[] payload = JournalCodec.encode(doc);
                 byte[] hash = Jws.sha256(payload);
                 String hashHex = Jws.hex(hash);
@@ -333,7 +341,7 @@ public class JournalSequencer {
     }
 
     private static JournalDocument document(UUID tenantId, String slug, UUID entryId, long position, String previous,
-            Pending p, TenantKeys k, Instant now) {
+            Pending p, JournalDocument.Party party, TenantKeys k, Instant now) {
         String body = null;
         String bodyError = null;
         try {
@@ -342,12 +350,10 @@ public class JournalSequencer {
             // journaled anyway: the entry proves the message existed, and says why its text is missing
             bodyError = e.reason().code();
         }
-        String cpr = k.openOrNull(Binding.citizen(tenantId, p.citizenId(), "cpr"), p.cprEnc());
-        String citizenName = k.openOrNull(Binding.citizen(tenantId, p.citizenId(), "name"), p.citizenNameEnc());
         boolean fromCitizen = p.senderKind().equals("citizen");
-        String authorName = fromCitizen ? citizenName : p.staffName();
+        String authorName = fromCitizen ? party.name() : p.staffName();
         return new JournalDocument(JournalDocument.VERSION, entryId, slug, position, previous, p.caseNumber(),
-                p.kleClass(), p.actionFacet(), new JournalDocument.Party(cpr, citizenName), p.subject(),
+                p.kleClass(), p.actionFacet(), party, p.subject(),
                 RFC3339.format(p.createdAt()), "besked", fromCitizen ? "received" : "sent", p.channel(),
                 new JournalDocument.Author(p.senderKind(), p.senderId(), authorName), body, bodyError, List.of(),
                 p.conversationId(), p.messageId(), p.seq(), RFC3339.format(now));
