@@ -208,6 +208,7 @@ class TwoReplicasIT {
         }
         assertEquals(40, acked.size());
         assertExactlyOnce(conversation, acked);
+        assertEveryMessageJournaledOnce();
         System.out.printf(
                 "TAKEOVER: kill -9 of replica A -> all unacked sends acked on B in %d ms; 40 acked, 0 lost, 0 duplicated%n",
                 takeoverMillis);
@@ -224,6 +225,36 @@ class TwoReplicasIT {
         assertTrue(b.process().waitFor(8, java.util.concurrent.TimeUnit.SECONDS), "replica B did not exit");
         System.out.printf("SIGTERM: replica B closed its sockets with 1001 and exited in %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Every message of both replicas — also those whose replica was killed before it sequenced them —
+     * becomes exactly one journal entry on the survivor, positions gap-free per tenant.
+     */
+    private static void assertEveryMessageJournaledOnce() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+                    var rs = c.createStatement().executeQuery(
+                            """
+                                    SELECT (SELECT count(*) FROM message),
+                                           (SELECT count(*) FROM journal_entry),
+                                           (SELECT count(DISTINCT message_id) FROM journal_entry),
+                                           (SELECT coalesce(sum(n), 0) FROM (SELECT max(position) AS n FROM journal_entry GROUP BY tenant_id) h),
+                                           (SELECT count(*) FROM journal_outbox)""")) {
+                rs.next();
+                last = "messages " + rs.getLong(1) + ", entries " + rs.getLong(2) + ", distinct messages "
+                        + rs.getLong(3) + ", sum of head positions " + rs.getLong(4) + ", outbox " + rs.getLong(5);
+                if (rs.getLong(1) == rs.getLong(2) && rs.getLong(2) == rs.getLong(3) && rs.getLong(3) == rs.getLong(4)
+                        && rs.getLong(5) == 0) {
+                    System.out.println("JOURNAL: " + last);
+                    return;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not every message journaled exactly once: " + last);
     }
 
     private static void assertExactlyOnce(String conversation, Map<String, Long> acked) {
