@@ -12,6 +12,9 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  */
 public final class ChainVerifier {
 
+    /** The previousHash of position 1. */
+    public static final String GENESIS = "0".repeat(64);
+
     private final Ed25519PublicKeyParameters key;
     private long expectedPosition;
     private String expectedPrevious;

@@ -206,7 +206,7 @@ public class JournalFeed {
             if (to < from) {
                 return new Verification(from, to, 0, true, head, null);
             }
-            String previous = JournalSequencer.GENESIS;
+            String previous = ChainVerifier.GENESIS;
             if (from > 1) {
                 try (PreparedStatement st = c.prepareStatement(
                         "SELECT hash FROM journal_entry WHERE tenant_id = ? AND position = ?")) {

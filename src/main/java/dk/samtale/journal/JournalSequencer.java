@@ -64,7 +64,6 @@ public class JournalSequencer {
     private static final Logger LOG = Logger.getLogger(JournalSequencer.class);
     /** The advisory lock space of the journal ("JRNL"); the second key is the tenant's hash. */
     private static final int LOCK_SPACE = 0x4a524e4c;
-    static final String GENESIS = "0".repeat(64);
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -211,7 +210,7 @@ public class JournalSequencer {
                 }
             }
         }
-        String previous = head == null ? GENESIS : Jws.hex(head);
+        String previous = head == null ? ChainVerifier.GENESIS : Jws.hex(head);
         String slug = null;
         X509Certificate recipient = null;
         boolean push = false;

@@ -58,7 +58,7 @@ public final class VerifyJournal {
         }
         items.sort(Comparator.comparingLong(FeedItem::position));
         FeedItem first = items.get(0);
-        String previous = first.position() == 1 ? JournalSequencer.GENESIS : first.previousHash();
+        String previous = first.position() == 1 ? ChainVerifier.GENESIS : first.previousHash();
         ChainVerifier verifier = new ChainVerifier(key, first.position(), previous);
         for (FeedItem item : items) {
             long expected = verifier.expectedPosition();
