@@ -114,7 +114,7 @@ public class JournalSequencer {
         worker.shutdownNow();
     }
 
-    /** Called after each committed batch (the push relay uses it to start at once). */
+    /** Called after each committed batch that made push deliveries (the relay starts at once). */
     void afterBatch(Runnable r) {
         this.afterBatch = r;
     }
@@ -122,7 +122,7 @@ public class JournalSequencer {
     /** Sequence the tenant soon; many wakes before the run coalesce into one. */
     public void wake(UUID tenantId) {
         if (dirty.add(tenantId)) {
-            worker.execute(() -> runTenant(tenantId));
+            worker.schedule(() -> runTenant(tenantId), config.coalesce().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -150,8 +150,8 @@ public class JournalSequencer {
                     return;
                 }
                 b.published().forEach(fanout::publish);
-                if (b.entries() > 0) {
-                    afterBatch.run();
+                if (b.entries() > 0 && b.push()) {
+                    afterBatch.run(); // deliveries were made: the relay starts at once
                 }
             } while (b.entries() >= config.batchSize());
         } catch (Exception e) {
@@ -160,7 +160,8 @@ public class JournalSequencer {
         }
     }
 
-    private record Batch(int entries, boolean locked, List<ConversationEvent> published, List<Instant> committed) {
+    private record Batch(int entries, boolean locked, List<ConversationEvent> published, List<Instant> committed,
+            boolean push) {
     }
 
     private record Pending(long outboxId, UUID messageId, UUID conversationId, long seq, String senderKind,
@@ -195,7 +196,7 @@ public class JournalSequencer {
             try (ResultSet rs = lock.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    return new Batch(0, true, List.of(), List.of());
+                    return new Batch(0, true, List.of(), List.of(), false);
                 }
             }
         }
@@ -228,7 +229,7 @@ public class JournalSequencer {
         }
         List<Pending> pending = pending(c, tenantId);
         if (pending.isEmpty()) {
-            return new Batch(0, false, List.of(), List.of());
+            return new Batch(0, false, List.of(), List.of(), push);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         OffsetDateTime nowDb = now.atOffset(ZoneOffset.UTC);
@@ -309,7 +310,7 @@ public class JournalSequencer {
             st.executeUpdate();
         }
         sequenced.increment(pending.size());
-        return new Batch(pending.size(), false, events, pending.stream().map(Pending::createdAt).toList());
+        return new Batch(pending.size(), false, events, pending.stream().map(Pending::createdAt).toList(), push);
     }
 
     private List<Pending> pending(Connection c, UUID tenantId) throws SQLException {
