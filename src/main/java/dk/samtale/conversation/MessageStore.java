@@ -67,7 +67,7 @@ class MessageStore {
               WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
               RETURNING id, last_seq, unit_id, citizen_id),
             journal AS (
-              INSERT INTO journal_outbox (tenant_id, message_id, conversation_id) SELECT $2, $5, c.id FROM c)
+              INSERT INTO journal_outbox (tenant_id, message_id, conversation_id) SELECT $2, $5, c.id FROM c),
             -- push (dk.samtale.push): record the due push in the same statement, so a crash after commit
             -- cannot lose it; only when the other side has a device (two empty index probes otherwise).
             -- One row per conversation and side: a burst collapses into one push of the newest seq.
