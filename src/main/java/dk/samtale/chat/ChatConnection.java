@@ -159,6 +159,10 @@ final class ChatConnection {
             if (!t.sender().id().equals(caller.id())) {
                 sendNow(new ServerFrame.TypingNotice(t.route().conversationId(), t.sender()));
             }
+        } else if (event instanceof ConversationEvent.JournalStateChanged j) {
+            if (caller.isStaff()) { // citizens never see journal state
+                sendNow(new ServerFrame.JournalState(j.route().conversationId(), j.messageId(), j.seq(), j.state()));
+            }
         } else if (event instanceof ConversationEvent.Changed c) {
             out.submit(() -> conversations.get(caller, c.route().conversationId())
                     .onFailure(ProblemException.class).recoverWithNull()

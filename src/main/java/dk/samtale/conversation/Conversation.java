@@ -45,6 +45,8 @@ public class Conversation {
     public String caseNumber;
     @Column(name = "kle_class")
     public String kleClass;
+    @Column(name = "action_facet")
+    public String actionFacet;
     @Column(name = "last_seq", updatable = false)
     public long lastSeq;
     @Column(name = "created_at", nullable = false, updatable = false)

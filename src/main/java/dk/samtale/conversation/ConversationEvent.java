@@ -30,6 +30,14 @@ public sealed interface ConversationEvent {
     record NoteAdded(Route route, java.util.UUID noteId) implements ConversationEvent {
     }
 
+    /**
+     * A message's journal entry changed state (journaled, acknowledged); for the staff of the unit only.
+     */
+    record JournalStateChanged(Route route, java.util.UUID messageId, long seq, String state)
+            implements
+                ConversationEvent {
+    }
+
     enum Cursor {
         read, delivered
     }

@@ -7,6 +7,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -119,6 +120,18 @@ public class ConversationResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalid("staffId", "must be a UUID or null");
         }
+    }
+
+    /**
+     * Staff of the conversation's unit: the case number (sagsnummer), KLE class and action facet that
+     * journal entries carry from now on; entries made before keep what was known then.
+     */
+    @PUT
+    @Path("/{id}/case")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> setCase(@PathParam("id") UUID id, CaseReference body) {
+        CaseReference ref = require(body).validated();
+        return caller().flatMap(c -> conversations.setCase(c, id, ref));
     }
 
     /** Staff of the conversation's unit. */

@@ -3,6 +3,8 @@ package dk.samtale.conversation;
 import java.time.Instant;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dk.samtale.identity.Actor;
 
 /**
@@ -11,7 +13,22 @@ import dk.samtale.identity.Actor;
  * ({@code integrity-error}, {@code key-destroyed}); the message is still listed.
  */
 public record Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
-        String bodyError, Channel channel, Instant createdAt) {
+        String bodyError, Channel channel, Instant createdAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String journalState) {
+
+    public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
+            String bodyError, Channel channel, Instant createdAt) {
+        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, null);
+    }
+
+    /**
+     * The same message with its journal state (pending, journaled, acknowledged), for staff callers only:
+     * citizens never see it.
+     */
+    public Message withJournalState(String state) {
+        return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
+                state);
+    }
 
     public enum Channel {
         app, web, sms

@@ -234,6 +234,18 @@ class InboxBrowserTest {
                     + " document.getElementById('messages').scrollTop = 1e6;");
             screenshot("conversation");
 
+            // the case reference (the journal's PUT .../case) from the conversation view
+            driver.findElement(By.id("case-number")).sendKeys("2026-004217");
+            driver.findElement(By.id("kle-class")).sendKeys("15.17.06");
+            driver.findElement(By.id("action-facet")).sendKeys("G01");
+            driver.findElement(By.cssSelector("#case-form button[type=submit]")).click();
+            until(d -> "2026-004217".equals(Api.as(caseworker()).get("/api/v1/conversations/" + sofieConversation)
+                    .then().statusCode(200).extract().path("caseNumber")));
+            assertEquals("G01", Api.as(caseworker()).get("/api/v1/conversations/" + sofieConversation).then()
+                    .extract().path("actionFacet"));
+            // journal state of the messages, live from journal-state frames
+            until(d -> driver.findElement(By.id("messages")).getText().contains("Journaliseret"));
+
             // assign to me, then close; the colleague's inbox hears about both
             driver.findElement(By.id("assign-me")).click();
             until(d -> d.findElement(By.id("conversation-meta")).getText().contains("Tildelt: Birgit Bruun"));
