@@ -156,6 +156,11 @@ final class ChatConnection {
             if (!t.sender().id().equals(caller.id())) {
                 sendNow(new ServerFrame.TypingNotice(t.route().conversationId(), t.sender()));
             }
+        } else if (event instanceof ConversationEvent.SmsStateChanged sms) {
+            if (caller.isStaff()) {
+                sendNow(new ServerFrame.SmsState(sms.route().conversationId(), sms.messageId(), sms.seq(),
+                        sms.state()));
+            }
         } else if (event instanceof ConversationEvent.Changed c) {
             out.submit(() -> conversations.get(caller, c.route().conversationId())
                     .onFailure(ProblemException.class).recoverWithNull()
@@ -231,7 +236,8 @@ final class ChatConnection {
         } else {
             metrics.replayed();
         }
-        return send(new ServerFrame.MessageFrame(m));
+        // citizens never see SMS delivery state
+        return send(new ServerFrame.MessageFrame(m.visibleTo(caller.isStaff())));
     }
 
     private CompletionStage<?> send(ServerFrame frame) {

@@ -69,6 +69,13 @@ sealed interface ServerFrame {
         }
     }
 
+    /** Staff sockets only: a message's SMS moved (queued, sent, delivered, failed). */
+    record SmsState(String type, UUID conversationId, UUID messageId, long seq, String state) implements ServerFrame {
+        SmsState(UUID conversationId, UUID messageId, long seq, String state) {
+            this("sms-state", conversationId, messageId, seq, state);
+        }
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(String type, @JsonInclude(JsonInclude.Include.ALWAYS) String ref, String code, String message,
             UUID conversationId, Integer retryAfterSeconds) implements ServerFrame {

@@ -45,6 +45,9 @@ public class Conversation {
     public String caseNumber;
     @Column(name = "kle_class")
     public String kleClass;
+    /** app, sms or app-then-sms (see {@code dk.samtale.sms.ChannelPolicy}). */
+    @Column(name = "channel_policy", nullable = false)
+    public String channelPolicy = "app";
     @Column(name = "last_seq", updatable = false)
     public long lastSeq;
     @Column(name = "created_at", nullable = false, updatable = false)

@@ -26,6 +26,13 @@ public sealed interface ConversationEvent {
     record Changed(Route route) implements ConversationEvent {
     }
 
+    /**
+     * A message's SMS moved (queued, sent, delivered, failed). For staff sockets only: citizens never see
+     * SMS delivery state.
+     */
+    record SmsStateChanged(Route route, java.util.UUID messageId, long seq, String state) implements ConversationEvent {
+    }
+
     enum Cursor {
         read, delivered
     }

@@ -7,5 +7,6 @@ import io.quarkus.test.common.QuarkusTestResource;
  * application (a restart per class would cost seconds each).
  */
 @QuarkusTestResource(TestIdentity.class)
+@QuarkusTestResource(SmsGatewayFake.class)
 public class TestResources {
 }

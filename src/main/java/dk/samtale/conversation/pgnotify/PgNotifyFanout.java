@@ -60,9 +60,12 @@ public class PgNotifyFanout implements Fanout {
     /** PostgreSQL's limit is 8000 bytes; leave room for the envelope. */
     private static final int MAX_PAYLOAD = 7000;
 
-    /** One event on the wire. t: m message, r read, d delivered, y typing, c changed. */
+    /** One event on the wire. t: m message, r read, d delivered, y typing, c changed, s SMS state (st). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
+    record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s, String st) {
+        Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
+            this(t, tn, u, ci, c, m, ak, a, s, null);
+        }
     }
 
     record Envelope(UUID o, List<Wire> e) {
@@ -242,6 +245,10 @@ public class PgNotifyFanout implements Fanout {
             return new Wire("y", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null,
                     t.sender().kind().name(), t.sender().id(), null);
         }
+        if (event instanceof ConversationEvent.SmsStateChanged sms) {
+            return new Wire("s", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), sms.messageId(), null,
+                    null, sms.seq(), sms.state());
+        }
         return new Wire("c", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null, null, null, null);
     }
 
@@ -255,6 +262,7 @@ public class PgNotifyFanout implements Fanout {
                     w.t().equals("r") ? ConversationEvent.Cursor.read : ConversationEvent.Cursor.delivered, w.s());
             case "y" -> new ConversationEvent.Typing(route, actor(w));
             case "c" -> new ConversationEvent.Changed(route);
+            case "s" -> new ConversationEvent.SmsStateChanged(route, w.m(), w.s(), w.st());
             default -> null;
         };
     }
