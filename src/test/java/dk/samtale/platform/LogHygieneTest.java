@@ -67,7 +67,8 @@ class LogHygieneTest {
         assertTrue(text.contains("/api/v1/conversations/" + conversation), "the log did capture this test's requests");
         // refused WebSocket upgrades (bad tokens) are answered once, quietly: no error a stranger can flood
         assertFalse(text.contains("Response has already been written"), "a refused request was answered twice");
-        for (String secret : List.of(marker, cpr, phone, phone.substring(1), Api.CPR_A, Api.CPR_B, Api.CPR_OTHER_TENANT, citizen,
+        for (String secret : List.of(marker, cpr, phone, phone.substring(1), Api.CPR_A, Api.CPR_B, Api.CPR_OTHER_TENANT,
+                citizen,
                 citizen.substring(citizen.lastIndexOf('.') + 1), staff.substring(staff.lastIndexOf('.') + 1))) {
             assertFalse(text.contains(secret), "the service log contains a secret value: "
                     + secret.substring(0, Math.min(12, secret.length())) + "…");

@@ -124,6 +124,29 @@ class SmsNoticeTest {
     }
 
     @Test
+    void theSocketSendFrameCarriesSmsAllowedForStaffOnly() {
+        SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
+        String conversation = conversation(c, "sms");
+        try (WsClient staff = WsClient.connect(World.staffX()); WsClient citizen = WsClient.connect(c.token())) {
+            staff.send(Map.of("type", "send", "id", "s1", "conversationId", conversation, "clientMessageId",
+                    "ws-" + UUID.randomUUID(), "body", "Vi ses kl. 10", "smsAllowed", true));
+            String messageId = staff.await("ack").path("messageId").asText();
+            JsonNode seen = citizen.await("message").path("message");
+            assertEquals(messageId, seen.path("id").asText());
+            assertTrue(seen.path("smsAllowed").asBoolean());
+            assertTrue(seen.path("smsState").isNull(), "citizens never see SMS state");
+            until(relay, () -> sentTo(c.msisdn()).size() == 1, "the text by SMS");
+            assertEquals("Vi ses kl. 10", sentTo(c.msisdn()).get(0).path("message").asText());
+
+            citizen.send(Map.of("type", "send", "id", "c1", "conversationId", conversation, "clientMessageId",
+                    "ws-" + UUID.randomUUID(), "body", "Ok", "smsAllowed", true));
+            JsonNode error = citizen.await("error");
+            assertEquals("invalid-field", error.path("code").asText());
+            assertEquals("c1", error.path("ref").asText());
+        }
+    }
+
+    @Test
     void appOnlyConversationsSendNoSms() {
         SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
         String conversation = conversation(c, "app");
