@@ -147,6 +147,27 @@ class SmsNoticeTest {
     }
 
     @Test
+    void smsStateFromAnotherReplicaReachesStaffSocketsOnly() {
+        SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
+        String conversation = conversation(c, "sms");
+        String messageId = UUID.randomUUID().toString();
+        try (WsClient staff = WsClient.connect(World.staffX()); WsClient citizen = WsClient.connect(c.token())) {
+            // what PgNotifyFanout of another replica sends when a delivery report arrives there
+            String payload = """
+                    {"o":"%s","e":[{"t":"s","tn":"00000000-0000-7000-8000-000000000001","u":"%s","ci":"%s","c":"%s","m":"%s","s":7,"st":"delivered"}]}"""
+                    .formatted(UUID.randomUUID(), World.UNIT_X, c.id(), conversation, messageId);
+            pool.preparedQuery("SELECT pg_notify('samtale_events', $1)")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(payload)).await().indefinitely();
+            JsonNode frame = staff.await("sms-state");
+            assertEquals(messageId, frame.path("messageId").asText());
+            assertEquals(conversation, frame.path("conversationId").asText());
+            assertEquals(7, frame.path("seq").asLong());
+            assertEquals("delivered", frame.path("state").asText());
+            citizen.assertNoFrame("sms-state", Duration.ofMillis(500));
+        }
+    }
+
+    @Test
     void appOnlyConversationsSendNoSms() {
         SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
         String conversation = conversation(c, "app");
