@@ -108,6 +108,34 @@ class IncomingSmsTest {
     }
 
     @Test
+    void anSmsOnlyCitizenWhoNeverLoggedInTalksWithStaffBySms() {
+        // staff know the citizen by CPR and a number they checked; the citizen never opens the app
+        String cpr = "29" + ThreadLocalRandom.current().nextInt(10_000_000, 99_999_999);
+        String citizenId = Api.as(World.staffX()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then()
+                .statusCode(200).extract().path("id");
+        String msisdn = "4527" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+        Api.as(World.staffX()).body(Map.of("phone", "+" + msisdn)).put(SmsFixture.phoneOf(citizenId)).then()
+                .statusCode(200);
+        String conversation = Api.as(World.staffX())
+                .body(Map.of("unitId", World.UNIT_X, "citizenId", citizenId, "subject", "Aftale om praktik"))
+                .post("/api/v1/conversations").then().statusCode(201).extract().path("id");
+        Api.as(World.staffX()).body(Map.of("policy", "sms")).put("/api/v1/conversations/" + conversation
+                + "/channel-policy").then().statusCode(200).body("channelPolicy", equalTo("sms"));
+
+        String question = staffSends(conversation, "Kan du mødes tirsdag kl. 9?", true);
+        until(relay, () -> "sent".equals(smsState(conversation, question)), "the question by SMS");
+        assertEquals("Kan du mødes tirsdag kl. 9?", sentTo(msisdn).get(0).path("message").asText());
+
+        long id = moId();
+        incoming(signed(id), mo(id, msisdn, TESTBY, "Ja, det passer fint")).statusCode(204);
+        JsonPath page = messages(World.staffX(), conversation);
+        assertEquals(2, page.getList("items").size());
+        assertEquals("Ja, det passer fint", page.getString("items[1].body"));
+        assertEquals(citizenId, page.getString("items[1].sender.id"));
+        assertEquals("sms", page.getString("items[1].channel"));
+    }
+
+    @Test
     void aKnownCitizenWithoutAnOpenConversationGetsANewOneInTheDefaultUnit() {
         SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
         long id = moId();
