@@ -166,6 +166,22 @@ class IncomingSmsTest {
         SmsFixture.passes(relay, 3);
         assertTrue(sentTo(another).isEmpty());
 
+        // staff of the default unit see it (with number and text), others of the tenant do not
+        List<Map<String, Object>> unmatched = Api.as(World.staffX()).get("/api/v1/sms/unmatched?limit=200").then()
+                .statusCode(200).extract().jsonPath().getList("items");
+        Map<String, Object> mine = unmatched.stream().filter(m -> ((Number) m.get("gatewayId")).longValue() == id)
+                .findFirst().orElseThrow();
+        assertEquals("+" + stranger, mine.get("phone"));
+        assertEquals("Hvem er I?", mine.get("body"));
+        assertEquals("unknown-sender", mine.get("outcome"));
+        Api.as(World.staffY()).get("/api/v1/sms/unmatched").then().statusCode(403);
+        Api.as(World.citizenA()).get("/api/v1/sms/unmatched").then().statusCode(403);
+        // andenby's staff see andenby's only
+        List<Map<String, Object>> theirs = Api.as(World.staffOfAndenby()).get("/api/v1/sms/unmatched?limit=200")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertTrue(theirs.stream().noneMatch(m -> ((Number) m.get("gatewayId")).longValue() == id));
+        assertTrue(theirs.stream().anyMatch(m -> ((Number) m.get("gatewayId")).longValue() == id2));
+
         // a number no tenant has: recorded (without content) and answered 2xx
         long id3 = moId();
         incoming(signed(id3), mo(id3, another, "4599999999", "Hallo")).statusCode(204);
