@@ -232,6 +232,10 @@ public class NoticeRelay {
             }
             if (sent instanceof SmsGateway.Sent.Retry retry && attempts < config.maxAttempts()) {
                 Duration wait = backoff(attempts);
+                if (retry.maybeTaken() && wait.compareTo(config.uncertainRetryDelay()) < 0) {
+                    // a delivery report in the meantime moves it out of queued, and it is not sent again
+                    wait = config.uncertainRetryDelay();
+                }
                 LOG.infof("SMS %s not taken by the gateway (%s); attempt %d, retrying in %s", id, retry.reason(),
                         attempts, wait);
                 metrics.outcome("retry");

@@ -33,6 +33,13 @@ public interface SmsConfig {
     @WithDefault("10m")
     Duration maxBackoff();
 
+    /**
+     * After a timeout the gateway may have taken the SMS: wait at least this long before trying again,
+     * so that its delivery report (which names our userref) can arrive first and make a resend needless.
+     */
+    @WithDefault("2m")
+    Duration uncertainRetryDelay();
+
     /** How long a relay holds a claimed notice before another replica may take it over. */
     @WithDefault("2m")
     Duration lease();

@@ -31,8 +31,11 @@ public interface SmsGateway {
         record Accepted(long gatewayId) implements Sent {
         }
 
-        /** Not taken now (5xx, 429, timeout, network): try again later. */
-        record Retry(String reason) implements Sent {
+        /**
+         * Not taken now (5xx, 429, timeout, network): try again later. {@code maybeTaken}: the request may
+         * have reached the gateway (a timeout waiting for the answer), so it may still send it.
+         */
+        record Retry(String reason, boolean maybeTaken) implements Sent {
         }
 
         /** Refused for good (4xx: bad number, bad sender, no credit). */

@@ -54,7 +54,7 @@ public class GatewayApiSmsGateway implements SmsGateway {
     @Override
     public Uni<Sent> send(OutgoingSms sms) {
         if (token.isEmpty()) {
-            return Uni.createFrom().item(new Sent.Retry("disabled"));
+            return Uni.createFrom().item(new Sent.Retry("disabled", false));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sender", sms.sender());
@@ -82,8 +82,10 @@ public class GatewayApiSmsGateway implements SmsGateway {
                 .completionStage(
                         () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)))
                 .map(this::outcome)
-                // timeouts and network errors: the gateway may not have it; the relay tries again
-                .onFailure().recoverWithItem(e -> new Sent.Retry(e.getClass().getSimpleName()));
+                // network errors and timeouts: try again; after a timeout the gateway may have it already
+                .onFailure().recoverWithItem(e -> new Sent.Retry(e.getClass().getSimpleName(),
+                        e instanceof java.net.http.HttpTimeoutException
+                                && !(e instanceof java.net.http.HttpConnectTimeoutException)));
     }
 
     private Sent outcome(HttpResponse<String> response) {
@@ -101,7 +103,7 @@ public class GatewayApiSmsGateway implements SmsGateway {
             return new Sent.Accepted(0);
         }
         if (status == 429 || status >= 500) {
-            return new Sent.Retry("http " + status);
+            return new Sent.Retry("http " + status, false);
         }
         return new Sent.Rejected("http " + status);
     }
