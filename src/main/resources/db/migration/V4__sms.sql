@@ -74,6 +74,8 @@ CREATE TABLE sms_notice (
     updated_at     timestamptz NOT NULL
 );
 CREATE INDEX sms_notice_due ON sms_notice (due_at) WHERE state = 'queued';
+-- the relay's claim skips conversations another replica is working on: only queued rows matter
+CREATE INDEX sms_notice_queued_by_conversation ON sms_notice (conversation_id) WHERE state = 'queued';
 CREATE INDEX sms_notice_by_message ON sms_notice (message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX sms_notice_by_conversation ON sms_notice (conversation_id, seq) WHERE kind = 'notice';
 
