@@ -78,7 +78,18 @@ class MessageStore {
                      $9, $9
               FROM c JOIN sms_tenant t ON t.tenant_id = $2
               WHERE c.channel_policy <> 'app' AND $6 = 'staff'
-              RETURNING 1)
+              RETURNING 1),
+            -- push (dk.samtale.push): record the due push in the same statement, so a crash after commit
+            -- cannot lose it; only when the other side has a device (two empty index probes otherwise).
+            -- One row per conversation and side: a burst collapses into one push of the newest seq.
+            push AS (
+              INSERT INTO push_due AS p (conversation_id, side, seq, pending_since)
+              SELECT c.id, s.side, c.last_seq, $9
+              FROM c, (SELECT CASE WHEN $6 = 'citizen' THEN 'staff' ELSE 'citizen' END AS side) s
+              WHERE CASE WHEN s.side = 'citizen'
+                         THEN EXISTS (SELECT 1 FROM device d WHERE d.owner_id = c.citizen_id)
+                         ELSE EXISTS (SELECT 1 FROM device_unit du WHERE du.unit_id = c.unit_id) END
+              ON CONFLICT (conversation_id, side) DO UPDATE SET seq = greatest(p.seq, EXCLUDED.seq))
             INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body_enc, body_key,
                                  channel, created_at, sms_allowed)
             SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9, $13 FROM c

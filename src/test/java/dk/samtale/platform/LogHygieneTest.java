@@ -43,6 +43,12 @@ class LogHygieneTest {
                 .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(400);
         Api.as(Tokens.citizenBuilder("testby", cpr, "Mia", Tokens.LOW).sign("citizen-testby")).get("/api/v1/me")
                 .then().statusCode(401);
+        // push: the device token travels in a request body, the sealed column and the FCM request only
+        String pushToken = "push-token-" + UUID.randomUUID();
+        Api.as(citizen).body(Map.of("token", pushToken, "platform", "android")).post("/api/v1/devices").then()
+                .statusCode(201);
+        Api.as(citizen).body(Map.of("token", pushToken + " ", "platform", "android")).post("/api/v1/devices").then()
+                .statusCode(400);
         // SMS: a verified number, a conversation by SMS, a message that the relay sends as a notice
         String phone = "+4531" + (100000 + (int) (Math.random() * 899999));
         String citizenId = Api.as(staff).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then()
@@ -61,14 +67,16 @@ class LogHygieneTest {
             socket.await("error");
         }
 
+        Thread.sleep(2500); // the push of the staff message goes out after the grace period (1 s in tests)
+
         Path log = Path.of("target/test-service.log");
         assertTrue(Files.exists(log), "the test profile writes the service log to " + log);
         String text = Files.readString(log);
         assertTrue(text.contains("/api/v1/conversations/" + conversation), "the log did capture this test's requests");
         // refused WebSocket upgrades (bad tokens) are answered once, quietly: no error a stranger can flood
         assertFalse(text.contains("Response has already been written"), "a refused request was answered twice");
-        for (String secret : List.of(marker, cpr, phone, phone.substring(1), Api.CPR_A, Api.CPR_B, Api.CPR_OTHER_TENANT,
-                citizen,
+        for (String secret : List.of(marker, cpr, phone, phone.substring(1), pushToken, Api.CPR_A, Api.CPR_B,
+                Api.CPR_OTHER_TENANT, citizen,
                 citizen.substring(citizen.lastIndexOf('.') + 1), staff.substring(staff.lastIndexOf('.') + 1))) {
             assertFalse(text.contains(secret), "the service log contains a secret value: "
                     + secret.substring(0, Math.min(12, secret.length())) + "…");

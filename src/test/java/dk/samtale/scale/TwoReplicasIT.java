@@ -102,6 +102,29 @@ class TwoReplicasIT {
         }
     }
 
+    /**
+     * The packaged service as deployed without a Firebase service-account file: push is disabled and
+     * says so (health, metrics), devices can still register, and chat is unaffected (the tests around
+     * this one chat through the same processes).
+     */
+    @Test
+    @Order(1)
+    void withoutFirebaseCredentialsPushIsDisabledAndSaysSoWhileChatWorks() {
+        given().port(a.port()).get("/q/health/ready").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'push' }.data.status",
+                        org.hamcrest.Matchers.equalTo("disabled: no Firebase credentials"));
+        assertTrue(given().port(a.port()).get("/q/metrics").asString().contains("samtale_push_enabled 0.0"));
+        String citizen = World.citizenB();
+        String conversation = open(a, citizen);
+        rest(a, citizen).body(Map.of("token", "it-" + UUID.randomUUID(), "platform", "android"))
+                .post("/api/v1/devices").then().statusCode(201);
+        rest(b, World.staffX()).body(Map.of("clientMessageId", "push-off", "body", "uden push"))
+                .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201);
+        rest(a, citizen).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
+                .body("items[0].body", org.hamcrest.Matchers.equalTo("uden push"));
+    }
+
     @Test
     @Order(2)
     void aPostgresRestartUnderLoadLosesNoAcknowledgedMessageAndBothReplicasRecover() throws Exception {

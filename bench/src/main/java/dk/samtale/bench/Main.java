@@ -24,6 +24,9 @@ public final class Main {
               startup   service start-up on its own embedded PostgreSQL, idle RSS
   crypto    encrypt + decrypt of one message body with the service's own Bouncy Castle adapter
             --seconds 5 --body-chars 300
+  push      push fan-out (notifications/s to a fake FCM) and commit → FCM delay under chat load
+            --citizens 1000 --grace-ms 3000 --load-rate 1000 --push-rate 50 --seconds 20 --load-pairs 100
+            --rest-threads 16
 
             common: --repo . --service-jar target/quarkus-app/quarkus-run.jar --out bench/results
                     --service-opts "-Xmx1g" (JVM options of the service)
@@ -70,6 +73,7 @@ public final class Main {
             case "baseline" -> SimpleScenarios.baseline(Args.parse(argv, 1, SimpleScenarios.BASELINE_OPTIONS));
             case "startup" -> SimpleScenarios.startup(Args.parse(argv, 1, SimpleScenarios.STARTUP_OPTIONS));
             case "crypto" -> CryptoScenario.run(Args.parse(argv, 1, CryptoScenario.OPTIONS));
+            case "push" -> new PushScenario(Args.parse(argv, 1, PushScenario.OPTIONS)).run();
             default -> throw new IllegalArgumentException("unknown scenario " + argv[0]);
         };
     }
