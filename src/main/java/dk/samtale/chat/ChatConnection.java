@@ -161,6 +161,10 @@ final class ChatConnection {
                 sendNow(new ServerFrame.SmsState(sms.route().conversationId(), sms.messageId(), sms.seq(),
                         sms.state()));
             }
+        } else if (event instanceof ConversationEvent.JournalStateChanged j) {
+            if (caller.isStaff()) { // citizens never see journal state
+                sendNow(new ServerFrame.JournalState(j.route().conversationId(), j.messageId(), j.seq(), j.state()));
+            }
         } else if (event instanceof ConversationEvent.Changed c) {
             out.submit(() -> conversations.get(caller, c.route().conversationId())
                     .onFailure(ProblemException.class).recoverWithNull()

@@ -76,6 +76,15 @@ sealed interface ServerFrame {
         }
     }
 
+    /** A message's journal state changed (staff sockets only). */
+    record JournalState(String type, UUID conversationId, UUID messageId, long seq, String state)
+            implements
+                ServerFrame {
+        JournalState(UUID conversationId, UUID messageId, long seq, String state) {
+            this("journal-state", conversationId, messageId, seq, state);
+        }
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(String type, @JsonInclude(JsonInclude.Include.ALWAYS) String ref, String code, String message,
             UUID conversationId, Integer retryAfterSeconds) implements ServerFrame {

@@ -45,6 +45,8 @@ public class Conversation {
     public String caseNumber;
     @Column(name = "kle_class")
     public String kleClass;
+    @Column(name = "action_facet")
+    public String actionFacet;
     /** app, sms or app-then-sms (see {@code dk.samtale.sms.ChannelPolicy}). */
     @Column(name = "channel_policy", nullable = false)
     public String channelPolicy = "app";

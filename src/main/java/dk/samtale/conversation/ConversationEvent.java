@@ -33,6 +33,14 @@ public sealed interface ConversationEvent {
     record SmsStateChanged(Route route, java.util.UUID messageId, long seq, String state) implements ConversationEvent {
     }
 
+    /**
+     * A message's journal entry changed state (journaled, acknowledged); for the staff of the unit only.
+     */
+    record JournalStateChanged(Route route, java.util.UUID messageId, long seq, String state)
+            implements
+                ConversationEvent {
+    }
+
     enum Cursor {
         read, delivered
     }

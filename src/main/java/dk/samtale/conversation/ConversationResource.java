@@ -118,6 +118,18 @@ public class ConversationResource {
         }
     }
 
+    /**
+     * Staff of the conversation's unit: the case number (sagsnummer), KLE class and action facet that
+     * journal entries carry from now on; entries made before keep what was known then.
+     */
+    @PUT
+    @Path("/{id}/case")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> setCase(@PathParam("id") UUID id, CaseReference body) {
+        CaseReference ref = require(body).validated();
+        return caller().flatMap(c -> conversations.setCase(c, id, ref));
+    }
+
     /** Staff of the conversation's unit. */
     @POST
     @Path("/{id}/close")

@@ -108,6 +108,15 @@ public class ConversationService {
         return check.flatMap(x -> update(caller, id, c -> c.assigneeId = staffId)).flatMap(c -> changed(caller, c));
     }
 
+    /** The case reference journal entries carry from now on (staff of the unit); null clears a field. */
+    public Uni<ConversationView> setCase(Caller caller, UUID id, CaseReference ref) {
+        return update(caller, id, c -> {
+            c.caseNumber = ref.caseNumber();
+            c.kleClass = ref.kleClass();
+            c.actionFacet = ref.actionFacet();
+        }).flatMap(c -> changed(caller, c));
+    }
+
     public Uni<ConversationView> close(Caller caller, UUID id) {
         return update(caller, id, c -> c.status = Conversation.Status.closed).flatMap(c -> changed(caller, c));
     }

@@ -3,6 +3,8 @@ package dk.samtale.conversation;
 import java.time.Instant;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dk.samtale.identity.Actor;
 
 /**
@@ -15,11 +17,18 @@ import dk.samtale.identity.Actor;
  * SMS is (queued, sent, delivered, failed; null when none goes) — for staff only, see {@link #visibleTo}.
  */
 public record Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
-        String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState) {
+        String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String journalState) {
 
     public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
             String bodyError, Channel channel, Instant createdAt) {
-        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, false, null);
+        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, false, null, null);
+    }
+
+    public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
+            String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState) {
+        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, smsAllowed,
+                smsState, null);
     }
 
     /** The message as this reader may see it: citizens never see SMS delivery state. */
@@ -27,12 +36,21 @@ public record Message(UUID id, UUID conversationId, long seq, Actor sender, Stri
         return staff || smsState == null
                 ? this
                 : new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
-                        smsAllowed, null);
+                        smsAllowed, null, journalState);
     }
 
     public Message withSmsState(String state) {
         return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
-                smsAllowed, state);
+                smsAllowed, state, journalState);
+    }
+
+    /**
+     * The same message with its journal state (pending, journaled, acknowledged), for staff callers only:
+     * citizens never see it.
+     */
+    public Message withJournalState(String state) {
+        return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
+                smsAllowed, smsState, state);
     }
 
     public enum Channel {

@@ -44,8 +44,11 @@ public class MessageService {
     private final Clock clock;
     private final Counter stored;
     private final Counter duplicates;
+    private final JournalStates journalStates;
 
-    MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics) {
+    MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics,
+            JournalStates journalStates) {
+        this.journalStates = journalStates;
         this.store = store;
         this.queries = queries;
         this.fanout = fanout;
@@ -118,8 +121,19 @@ public class MessageService {
                 }
                 // before: the extra row is the oldest (first); after: the newest (last)
                 return new Page(before != null ? list.subList(1, list.size()) : list.subList(0, limit), true);
-            });
+            }).flatMap(page -> caller.isStaff() ? withJournalStates(caller, page) : Uni.createFrom().item(page));
         });
+    }
+
+    /** Staff see each message's journal state; citizens never do. */
+    private Uni<Page> withJournalStates(Caller caller, Page page) {
+        if (page.items().isEmpty()) {
+            return Uni.createFrom().item(page);
+        }
+        return journalStates.of(caller.tenantId(), page.items().stream().map(Message::id).toList())
+                .map(states -> new Page(page.items().stream()
+                        .map(m -> m.withJournalState(states.getOrDefault(m.id(), "pending"))).toList(),
+                        page.hasMore()));
     }
 
     /** Up to {@code limit} messages after a seq, for a socket's resume or gap fill. */

@@ -61,7 +61,8 @@ class MessageStore {
 
     // Takes the next seq under the conversation's row lock and inserts the message, all or nothing.
     // The WHERE clause is the authorisation: the sender must be the conversation's citizen or a member
-    // of its unit, in the same tenant, and the conversation must be open.
+    // of its unit, in the same tenant, and the conversation must be open. The journal CTE writes the
+    // message's outbox row in the same statement (journal/JournalSequencer turns it into an entry).
     private static final String POST = """
             WITH c AS (
               UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
@@ -79,6 +80,8 @@ class MessageStore {
               FROM c JOIN sms_tenant t ON t.tenant_id = $2
               WHERE c.channel_policy <> 'app' AND $6 = 'staff'
               RETURNING 1),
+            journal AS (
+              INSERT INTO journal_outbox (tenant_id, message_id, conversation_id) SELECT $2, $5, c.id FROM c),
             -- push (dk.samtale.push): record the due push in the same statement, so a crash after commit
             -- cannot lose it; only when the other side has a device (two empty index probes otherwise).
             -- One row per conversation and side: a burst collapses into one push of the newest seq.

@@ -17,6 +17,11 @@ public record Binding(UUID tenant, String table, UUID row, String field) {
         return new Binding(tenant, "citizen", citizenId, field);
     }
 
+    /** A journal entry's payload (it holds the message text and the citizen's CPR). */
+    public static Binding journalEntry(UUID tenant, UUID entryId) {
+        return new Binding(tenant, "journal_entry", entryId, "payload");
+    }
+
     byte[] aad() {
         return ("samtale/v1|" + tenant + "|" + table + "|" + row + "|" + field).getBytes(StandardCharsets.UTF_8);
     }

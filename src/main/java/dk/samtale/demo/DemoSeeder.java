@@ -1,7 +1,9 @@
 package dk.samtale.demo;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dk.samtale.conversation.Message;
+import dk.samtale.conversation.MessageService;
+import dk.samtale.identity.Caller;
+import dk.samtale.identity.CallerKind;
 import dk.samtale.identity.Citizens;
 import dk.samtale.platform.Times;
 import dk.samtale.platform.Uuid7;
@@ -37,14 +43,16 @@ class DemoSeeder {
     static final String MADS_CPR = "0202002345";
 
     private final Pool pool;
+    private final MessageService messages;
     private final Citizens citizens;
     private final Clock clock;
     private final DemoConfig config;
     private final int port;
 
     DemoSeeder(Pool pool, Citizens citizens, Clock clock, DemoConfig config,
-            @ConfigProperty(name = "quarkus.http.port") int port) {
+            @ConfigProperty(name = "quarkus.http.port") int port, MessageService messages) {
         this.pool = pool;
+        this.messages = messages;
         this.citizens = citizens;
         this.clock = clock;
         this.config = config;
@@ -72,6 +80,10 @@ class DemoSeeder {
                   TOKEN=$(curl -s %1$s/dev/tokens/sofie | sed -E 's/.*"token":"([^"]+)".*/\\1/')
                   curl -s -H "Authorization: Bearer $TOKEN" %1$s/api/v1/conversations
                 WebSocket: ws://localhost:%2$d/api/v1/chat (Authorization: Bearer <token>)
+                Case journal (the case system's pull feed, signed and hash-chained):
+                  CS=$(curl -s %1$s/dev/tokens/case-system | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+                  curl -s -H "Authorization: Bearer $CS" %1$s/api/v1/journal/entries
+                  curl -s -H "Authorization: Bearer $CS" %1$s/api/v1/journal/verification
                 API docs: %1$s/q/swagger-ui  ·  contracts: %1$s/openapi/openapi.yaml, %1$s/openapi/asyncapi.yaml
                 ======================""", base, port);
     }
@@ -96,12 +108,21 @@ class DemoSeeder {
         OffsetDateTime now = Times.utc(Times.now(clock));
         return citizens.findOrRegister(tenant, SOFIE_CPR, "Sofie Jensen")
                 .flatMap(sofie -> citizens.findOrRegister(tenant, MADS_CPR, "Mads Nielsen").replaceWith(sofie))
-                .flatMap(sofie -> pool
-                        .preparedQuery(
-                                """
-                                        INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at)
-                                        VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)""")
-                        .execute(Tuple.of(Uuid7.next(clock), tenant, tenantAndUnit[1], sofie.id(), now)))
+                .flatMap(sofie -> {
+                    UUID conversation = Uuid7.next(clock);
+                    return pool.preparedQuery(
+                            """
+                                    INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at)
+                                    VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)""")
+                            .execute(Tuple.of(conversation, tenant, tenantAndUnit[1], sofie.id(), now))
+                            // a first message through the real message path, so the case journal has an entry
+                            .flatMap(x -> messages.post(
+                                    new Caller(CallerKind.citizen, tenant, "Varde Kommune", sofie.id(),
+                                            "Sofie Jensen", Set.of(), Set.of("citizen"),
+                                            Instant.now(clock).plusSeconds(60)),
+                                    conversation, "demo-1", "Hej Mette, kan vi tale om praktikken i næste uge?",
+                                    Message.Channel.app));
+                })
                 .replaceWithVoid();
     }
 

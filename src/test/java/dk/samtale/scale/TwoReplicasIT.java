@@ -49,6 +49,7 @@ class TwoReplicasIT {
     private static EmbeddedPostgres postgres;
     private static Map<String, String> identity;
     private static Path kek;
+    private static Path signingKey;
     private static Replica a;
     private static Replica b;
 
@@ -66,6 +67,12 @@ class TwoReplicasIT {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         Files.writeString(kek, java.util.Base64.getEncoder().encodeToString(key));
+        // one journal signing key for both, likewise (Ed25519, PKCS#8 PEM)
+        signingKey = dataDir.resolveSibling(dataDir.getFileName() + "-journal-signing.pem");
+        byte[] pkcs8 = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate()
+                .getEncoded();
+        Files.writeString(signingKey, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
         a = replica("a");
         b = replica("b");
         awaitReady(a);
@@ -224,6 +231,7 @@ class TwoReplicasIT {
         }
         assertEquals(40, acked.size());
         assertExactlyOnce(conversation, acked);
+        assertEveryMessageJournaledOnce();
         System.out.printf(
                 "TAKEOVER: kill -9 of replica A -> all unacked sends acked on B in %d ms; 40 acked, 0 lost, 0 duplicated%n",
                 takeoverMillis);
@@ -240,6 +248,36 @@ class TwoReplicasIT {
         assertTrue(b.process().waitFor(8, java.util.concurrent.TimeUnit.SECONDS), "replica B did not exit");
         System.out.printf("SIGTERM: replica B closed its sockets with 1001 and exited in %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Every message of both replicas — also those whose replica was killed before it sequenced them —
+     * becomes exactly one journal entry on the survivor, positions gap-free per tenant.
+     */
+    private static void assertEveryMessageJournaledOnce() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+                    var rs = c.createStatement().executeQuery(
+                            """
+                                    SELECT (SELECT count(*) FROM message),
+                                           (SELECT count(*) FROM journal_entry),
+                                           (SELECT count(DISTINCT message_id) FROM journal_entry),
+                                           (SELECT coalesce(sum(n), 0) FROM (SELECT max(position) AS n FROM journal_entry GROUP BY tenant_id) h),
+                                           (SELECT count(*) FROM journal_outbox)""")) {
+                rs.next();
+                last = "messages " + rs.getLong(1) + ", entries " + rs.getLong(2) + ", distinct messages "
+                        + rs.getLong(3) + ", sum of head positions " + rs.getLong(4) + ", outbox " + rs.getLong(5);
+                if (rs.getLong(1) == rs.getLong(2) && rs.getLong(2) == rs.getLong(3) && rs.getLong(3) == rs.getLong(4)
+                        && rs.getLong(5) == 0) {
+                    System.out.println("JOURNAL: " + last);
+                    return;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not every message journaled exactly once: " + last);
     }
 
     private static void assertExactlyOnce(String conversation, Map<String, Long> acked) {
@@ -279,7 +317,8 @@ class TwoReplicasIT {
                 "-Dquarkus.datasource.reactive.url=postgresql://localhost:" + pgPort + "/postgres",
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl(),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
-                "-Dsamtale.crypto.kek-file=" + kek, "-Dquarkus.log.console.json.enabled=false"));
+                "-Dsamtale.crypto.kek-file=" + kek, "-Dsamtale.journal.signing-key-file=" + signingKey,
+                "-Dquarkus.log.console.json.enabled=false"));
         identity.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         Path log = Path.of("target/replica-" + name + ".log");

@@ -20,10 +20,11 @@ public final class FrameSchemas {
 
     /** Server frame type → its schema name in asyncapi.yaml. */
     static final Map<String, String> SERVER = Map.ofEntries(Map.entry("hello", "HelloFrame"),
-            Map.entry("ack", "AckFrame"), Map.entry("message", "MessageFrame"), Map.entry("read", "ReadReceiptFrame"),
-            Map.entry("delivered", "DeliveredReceiptFrame"), Map.entry("typing", "TypingNoticeFrame"),
-            Map.entry("conversation", "ConversationFrame"), Map.entry("synced", "SyncedFrame"),
-            Map.entry("pong", "PongFrame"), Map.entry("error", "ErrorFrame"), Map.entry("sms-state", "SmsStateFrame"));
+            Map.entry("ack", "AckFrame"), Map.entry("message", "MessageFrame"),
+            Map.entry("read", "ReadReceiptFrame"), Map.entry("delivered", "DeliveredReceiptFrame"),
+            Map.entry("typing", "TypingNoticeFrame"), Map.entry("conversation", "ConversationFrame"),
+            Map.entry("synced", "SyncedFrame"), Map.entry("pong", "PongFrame"), Map.entry("error", "ErrorFrame"),
+            Map.entry("journal-state", "JournalStateFrame"), Map.entry("sms-state", "SmsStateFrame"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode SCHEMAS = load();

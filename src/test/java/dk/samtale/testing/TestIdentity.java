@@ -27,15 +27,20 @@ public class TestIdentity implements QuarkusTestResourceLifecycleManager {
     public static final String AUDIENCE = "samtale";
 
     /** Issuer name → (kind, tenant slug). "rogue" signs but is not trusted. */
-    static final Map<String, String[]> ISSUERS = Map.of(
-            "citizen-testby", new String[]{"citizen", "testby"},
-            "staff-testby", new String[]{"staff", "testby"},
-            "service-testby", new String[]{"service", "testby"},
-            "citizen-andenby", new String[]{"citizen", "andenby"},
-            "staff-andenby", new String[]{"staff", "andenby"},
-            "citizen-slettetby", new String[]{"citizen", "slettetby"},
-            "staff-slettetby", new String[]{"staff", "slettetby"},
-            "service-slettetby", new String[]{"service", "slettetby"});
+    static final Map<String, String[]> ISSUERS = Map.ofEntries(
+            Map.entry("citizen-testby", new String[]{"citizen", "testby"}),
+            Map.entry("staff-testby", new String[]{"staff", "testby"}),
+            Map.entry("service-testby", new String[]{"service", "testby"}),
+            Map.entry("citizen-andenby", new String[]{"citizen", "andenby"}),
+            Map.entry("staff-andenby", new String[]{"staff", "andenby"}),
+            Map.entry("citizen-slettetby", new String[]{"citizen", "slettetby"}),
+            Map.entry("staff-slettetby", new String[]{"staff", "slettetby"}),
+            Map.entry("service-slettetby", new String[]{"service", "slettetby"}),
+            // the journal tests' own tenant, and a case system of another tenant
+            Map.entry("citizen-journalby", new String[]{"citizen", "journalby"}),
+            Map.entry("staff-journalby", new String[]{"staff", "journalby"}),
+            Map.entry("service-journalby", new String[]{"service", "journalby"}),
+            Map.entry("service-andenby", new String[]{"service", "andenby"}));
 
     static String issuerUrl(String name) {
         return "https://idp.test/" + name;

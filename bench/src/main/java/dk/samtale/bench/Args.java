@@ -73,6 +73,12 @@ final class Args {
         return out;
     }
 
+    /** Fills in defaults for options not given (a scenario that runs another with other defaults). */
+    Args defaults(Map<String, String> defaults) {
+        defaults.forEach(values::putIfAbsent);
+        return this;
+    }
+
     Map<String, String> all() {
         return values;
     }

@@ -102,6 +102,15 @@ final class ChatScenario {
     private boolean perPairStaff;
     private volatile boolean closing;
 
+    /** Runs after the load steps, with the service still up (the journal scenario measures there). */
+    interface AfterLoad {
+        void run(Harness h, Map<String, Object> result) throws Exception;
+    }
+
+    /** The name in results and files: chat, or a scenario that runs the chat load (journal). */
+    String scenario = "chat";
+    AfterLoad afterLoad;
+
     ChatScenario(Args args) {
         this.args = args;
     }
@@ -150,9 +159,9 @@ final class ChatScenario {
         params.put("warmupSeconds", warmup);
         params.put("bodyChars", bodyChars);
         params.put("channelPolicy", channelPolicy);
-        Map<String, Object> result = Report.result("chat", params);
+        Map<String, Object> result = Report.result(scenario, params);
 
-        try (Harness h = new Harness("chat", args)) {
+        try (Harness h = new Harness(scenario, args)) {
             h.requireService();
             CpuMeter cpu = new CpuMeter(h);
             System.out.printf("chat: %d pairs, staff %s (%d caseworker sockets), steps %s msg/s x %d s%n", pairs,
@@ -244,6 +253,9 @@ final class ChatScenario {
                 System.out.printf("headline: %s (highest step with p99 delivery < 100 ms, >= 95%% of the rate acked"
                         + " in the step, no error, no loss)%n", headline == null ? "no step held" : headline + " msg/s");
 
+                if (afterLoad != null) {
+                    afterLoad.run(h, result);
+                }
                 result.put("serviceStopMs", h.stopService());
                 if (baselineSeconds > 0) {
                     System.out.println("\nbaseline on the same PostgreSQL (service stopped): message + outbox row per"
@@ -261,7 +273,7 @@ final class ChatScenario {
                                 headline, fraction, best);
                     }
                 }
-                Report.write(h, "chat", result);
+                Report.write(h, scenario, result);
                 return 0;
             }
         }

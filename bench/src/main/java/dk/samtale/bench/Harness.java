@@ -221,6 +221,9 @@ final class Harness implements AutoCloseable {
         // the key-encryption key, as a mounted secret would give it (generated for this run only)
         cmd.add("-Dsamtale.crypto.kek-file=" + work.resolve("kek"));
         cmd.add("-Dsamtale.crypto.generate-kek=true");
+        // the journal's signing key, likewise
+        cmd.add("-Dsamtale.journal.signing-key-file=" + work.resolve("journal-signing-key.pem"));
+        cmd.add("-Dsamtale.journal.generate-signing-key=true");
         cmd.add("-jar");
         cmd.add(serviceJar.toString());
         Files.createDirectories(results);

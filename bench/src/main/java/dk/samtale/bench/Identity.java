@@ -41,6 +41,8 @@ final class Identity {
     static final String SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/Substantial";
     static final String CITIZEN = "citizen-testby";
     static final String STAFF = "staff-testby";
+    /** Service clients (the case system reading the journal). */
+    static final String SERVICE = "service-testby";
     /** Tokens outlive any run: the service closes a socket with 4001 when its token expires. */
     private static final long LIFETIME_SECONDS = 6 * 3600;
 
@@ -56,7 +58,7 @@ final class Identity {
         try {
             Files.createDirectories(dir);
             Identity id = new Identity(dir);
-            for (String name : List.of(CITIZEN, STAFF)) {
+            for (String name : List.of(CITIZEN, STAFF, SERVICE)) {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
                 g.initialize(2048);
                 KeyPair pair = g.generateKeyPair();
@@ -79,7 +81,7 @@ final class Identity {
     static Identity load(Path dir) {
         Identity id = new Identity(dir);
         try {
-            for (String name : List.of(CITIZEN, STAFF)) {
+            for (String name : List.of(CITIZEN, STAFF, SERVICE)) {
                 byte[] der = Base64.getDecoder().decode(Files.readString(dir.resolve(name + ".key")));
                 id.keys.put(name, KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
             }
@@ -105,7 +107,7 @@ final class Identity {
         for (String name : keys.keySet()) {
             String p = "samtale.identity.issuers." + name + ".";
             c.put(p + "issuer", issuerUrl(name));
-            c.put(p + "kind", name.startsWith("citizen") ? "citizen" : "staff");
+            c.put(p + "kind", name.startsWith("citizen") ? "citizen" : name.startsWith("service") ? "service" : "staff");
             c.put(p + "tenant", "testby");
             c.put(p + "jwks", dir.resolve(name + "-jwks.json").toAbsolutePath().toString());
             c.put(p + "audience", AUDIENCE);
@@ -124,6 +126,13 @@ final class Identity {
         claims.setClaim("loa", SUBSTANTIAL);
         claims.setClaim("name", "Borger " + cpr.substring(6));
         return sign(CITIZEN, claims);
+    }
+
+    /** A service client's token; its roles travel in {@code groups}. */
+    String service(String subject, String... roles) {
+        JwtClaims claims = claims(SERVICE, subject);
+        claims.setStringListClaim("groups", roles);
+        return sign(SERVICE, claims);
     }
 
     String staff(String subject, String name, String... groups) {

@@ -18,7 +18,9 @@ public final class Main {
                         --levels 5000,10000,18000,20000 --workers N --concurrency 500 --settle 3
               storm     3. reconnect storm: drop, miss messages, resume at once
                         --clients 5000 --missed 3 --initial 2 --deadline 120 --max-attempts 5
-              journal   4. journal pull (not built yet)
+              journal   4. journaling lag under the chat load, then pull throughput through the pull API
+                        (chat options, defaults --steps 1000,2000 --seconds 20 --baseline-seconds 0)
+                        --pull-limit 1000 --pull-passes 3
               baseline  5. PostgreSQL alone: message + outbox row per durable transaction over JDBC
                         --clients 8,32 --seconds 15 --warmup 2
               startup   service start-up on its own embedded PostgreSQL, idle RSS
@@ -65,11 +67,7 @@ public final class Main {
             case "idle" -> new IdleScenario(Args.parse(argv, 1, IdleScenario.OPTIONS)).run();
             case "idle-worker" -> IdleWorker.run(Args.parse(argv, 1, IdleWorker.OPTIONS));
             case "storm" -> new StormScenario(Args.parse(argv, 1, StormScenario.OPTIONS)).run();
-            case "journal" -> {
-                Args.parse(argv, 1, Set.of());
-                System.out.println("journal: not built yet");
-                yield 0;
-            }
+            case "journal" -> JournalScenario.run(Args.parse(argv, 1, JournalScenario.OPTIONS));
             case "baseline" -> SimpleScenarios.baseline(Args.parse(argv, 1, SimpleScenarios.BASELINE_OPTIONS));
             case "startup" -> SimpleScenarios.startup(Args.parse(argv, 1, SimpleScenarios.STARTUP_OPTIONS));
             case "crypto" -> CryptoScenario.run(Args.parse(argv, 1, CryptoScenario.OPTIONS));

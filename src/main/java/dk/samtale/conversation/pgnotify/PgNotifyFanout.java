@@ -60,7 +60,7 @@ public class PgNotifyFanout implements Fanout {
     /** PostgreSQL's limit is 8000 bytes; leave room for the envelope. */
     private static final int MAX_PAYLOAD = 7000;
 
-    /** One event on the wire. t: m message, r read, d delivered, y typing, c changed, s SMS state (st). */
+    /** One event on the wire. t: m message, r read, d delivered, y typing, c changed, j journal state (ak), s SMS state (st). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s, String st) {
         Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
@@ -249,6 +249,10 @@ public class PgNotifyFanout implements Fanout {
             return new Wire("s", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), sms.messageId(), null,
                     null, sms.seq(), sms.state());
         }
+        if (event instanceof ConversationEvent.JournalStateChanged j) {
+            return new Wire("j", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), j.messageId(), j.state(),
+                    null, j.seq());
+        }
         return new Wire("c", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null, null, null, null);
     }
 
@@ -263,6 +267,7 @@ public class PgNotifyFanout implements Fanout {
             case "y" -> new ConversationEvent.Typing(route, actor(w));
             case "c" -> new ConversationEvent.Changed(route);
             case "s" -> new ConversationEvent.SmsStateChanged(route, w.m(), w.s(), w.st());
+            case "j" -> new ConversationEvent.JournalStateChanged(route, w.m(), w.s(), w.ak());
             default -> null;
         };
     }

@@ -1,0 +1,47 @@
+package dk.samtale.journal;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The canonical payload of a journal entry — what the hash and the signature cover — modelled on the
+ * OIO Sag/Dokument model. Encoded by {@link JournalCodec}: UTF-8 JSON, these fields in this order,
+ * every field present (null when unknown), no insignificant whitespace. Consumers never re-encode it:
+ * they hash and verify the bytes exactly as served (base64 in {@code payload}).
+ *
+ * @param version always {@code samtale-journal/1}
+ * @param tenant the municipality's slug
+ * @param position gap-free per tenant, from 1
+ * @param previousHash hex SHA-256 of the previous entry's payload; 64 zeros for position 1
+ * @param caseNumber sagsnummer, as known when the entry was made
+ * @param primaryClass KLE primary class (e.g. 15.17.06)
+ * @param actionFacet KLE action facet (handlingsfacet, e.g. G01)
+ * @param party the citizen (part), CPR in the clear: the payload is sealed at rest and served only to
+ *        the tenant's case system
+ * @param title the conversation's subject
+ * @param letterDate when the message was sent (RFC 3339, UTC, milliseconds)
+ * @param documentType always {@code besked} (a message)
+ * @param direction {@code received} (from the citizen) or {@code sent} (by staff)
+ * @param channel app, web or sms
+ * @param body the message text; null only when it cannot be decrypted (then bodyError says why)
+ */
+@JsonPropertyOrder({"version", "entryId", "tenant", "position", "previousHash", "caseNumber", "primaryClass",
+        "actionFacet", "party", "title", "letterDate", "documentType", "direction", "channel", "author", "body",
+        "bodyError", "attachments", "conversationId", "messageId", "seq", "journaledAt"})
+public record JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
+        String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,
+        String documentType, String direction, String channel, Author author, String body, String bodyError,
+        List<String> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt) {
+
+    public static final String VERSION = "samtale-journal/1";
+
+    @JsonPropertyOrder({"cpr", "name"})
+    public record Party(String cpr, String name) {
+    }
+
+    @JsonPropertyOrder({"kind", "id", "name"})
+    public record Author(String kind, UUID id, String name) {
+    }
+}

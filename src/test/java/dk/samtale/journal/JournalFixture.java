@@ -1,0 +1,110 @@
+package dk.samtale.journal;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import io.restassured.path.json.JsonPath;
+
+import dk.samtale.testing.Api;
+import dk.samtale.testing.Tokens;
+
+/** The journal tests' tenant "journalby" (db/testdata/V1002__journal.sql) and helpers. */
+final class JournalFixture {
+
+    static final String UNIT_J = "00000000-0000-7000-8000-0000000000d1";
+    static final String CPR_J = "0404044444";
+
+    private JournalFixture() {
+    }
+
+    static String citizen() {
+        return Tokens.citizen("journalby", CPR_J, "Jens Jensen");
+    }
+
+    static String staff() {
+        return Tokens.staff("journalby", "jane", "Jane Juul", "unit-j");
+    }
+
+    static String reader() {
+        return Tokens.service("journalby", "sbsys", "journal-reader");
+    }
+
+    static String admin() {
+        return Tokens.service("journalby", "ops", "admin");
+    }
+
+    static JsonPath page(String query) {
+        return Api.as(reader()).get("/api/v1/journal/entries" + (query.isEmpty() ? "" : "?" + query)).then()
+                .statusCode(200).extract().jsonPath();
+    }
+
+    static long head() {
+        return page("limit=1").getLong("headPosition");
+    }
+
+    /** The entry of a message, once sequenced. */
+    static Map<String, Object> entryOf(String messageId, long after) {
+        Map<String, Object>[] found = new Map[1];
+        await(() -> {
+            List<Map<String, Object>> items = page("after=" + after + "&limit=1000").getList("items");
+            found[0] = items.stream().filter(i -> messageId.equals(i.get("messageId"))).findFirst().orElse(null);
+            return found[0] != null;
+        }, "the entry of message " + messageId);
+        return found[0];
+    }
+
+    static byte[] payload(Map<String, Object> item) {
+        return Base64.getDecoder().decode((String) item.get("payload"));
+    }
+
+    static JsonPath document(Map<String, Object> item) {
+        return new JsonPath(new String(payload(item), StandardCharsets.UTF_8));
+    }
+
+    static void await(BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("timed out waiting for " + what);
+    }
+
+    /** A case system's RSA key pair with a self-signed certificate, as PEM. */
+    record CaseSystem(KeyPair keys, String certificatePem) {
+        static CaseSystem generate() throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair pair = g.generateKeyPair();
+            X500Name name = new X500Name("CN=SBSYS test");
+            var cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
+                    BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
+                    Date.from(Instant.now().plus(Duration.ofDays(1))), name, pair.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+            return new CaseSystem(pair, Pem.encode("CERTIFICATE", cert.getEncoded()));
+        }
+    }
+}
