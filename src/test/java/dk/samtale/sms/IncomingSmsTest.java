@@ -104,7 +104,17 @@ class IncomingSmsTest {
         assertTrue(messages(c.token(), appOnly).getList("items").isEmpty());
         assertTrue(messages(other.token(), othersConversation).getList("items").isEmpty());
         assertEquals("message", inboundOutcome(id));
-        // journaling: the message went through MessageService like any other (see the report)
+        // and it is journaled like any other message: the sequencer makes its signed, chained entry
+        String messageId = page.getString("items[0].id");
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        boolean journaled = false;
+        while (!journaled && System.nanoTime() < deadline) {
+            journaled = pool.preparedQuery("SELECT 1 FROM journal_entry WHERE message_id = $1")
+                    .execute(Tuple.of(java.util.UUID.fromString(messageId))).await().atMost(Duration.ofSeconds(5))
+                    .size() == 1;
+            SmsFixture.sleep(100);
+        }
+        assertTrue(journaled, "the SMS message has a journal entry");
     }
 
     @Test
