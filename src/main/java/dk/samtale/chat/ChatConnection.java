@@ -159,6 +159,11 @@ final class ChatConnection {
             if (!t.sender().id().equals(caller.id())) {
                 sendNow(new ServerFrame.TypingNotice(t.route().conversationId(), t.sender()));
             }
+        } else if (event instanceof ConversationEvent.SmsStateChanged sms) {
+            if (caller.isStaff()) {
+                sendNow(new ServerFrame.SmsState(sms.route().conversationId(), sms.messageId(), sms.seq(),
+                        sms.state()));
+            }
         } else if (event instanceof ConversationEvent.JournalStateChanged j) {
             if (caller.isStaff()) { // citizens never see journal state
                 sendNow(new ServerFrame.JournalState(j.route().conversationId(), j.messageId(), j.seq(), j.state()));
@@ -245,7 +250,8 @@ final class ChatConnection {
         } else {
             metrics.replayed();
         }
-        return send(new ServerFrame.MessageFrame(m));
+        // citizens never see SMS delivery state
+        return send(new ServerFrame.MessageFrame(m.visibleTo(caller.isStaff())));
     }
 
     private CompletionStage<?> send(ServerFrame frame) {

@@ -20,7 +20,10 @@ sealed interface ClientFrame {
     /** The client's frame id, echoed as {@code ref}; may be null. */
     String id();
 
-    record Send(String id, UUID conversationId, String clientMessageId, String body) implements ClientFrame {
+    /** {@code smsAllowed}: optional, staff only (the message is not sensitive and may go by SMS). */
+    record Send(String id, UUID conversationId, String clientMessageId, String body, boolean smsAllowed)
+            implements
+                ClientFrame {
     }
 
     record Read(String id, UUID conversationId, long seq) implements ClientFrame {
@@ -68,7 +71,7 @@ sealed interface ClientFrame {
             }
             return switch (type.asText()) {
                 case "send" -> new Send(id, uuid(node, "conversationId"), text(node, "clientMessageId"),
-                        text(node, "body"));
+                        text(node, "body"), optionalBoolean(node, "smsAllowed"));
                 case "read" -> new Read(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "delivered" -> new Delivered(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "typing" -> new Typing(id, uuid(node, "conversationId"));
@@ -109,6 +112,17 @@ sealed interface ClientFrame {
             throw ProblemException.invalid(field, "must be a string");
         }
         return v.asText();
+    }
+
+    private static boolean optionalBoolean(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ProblemException.invalid(field, "must be true or false");
+        }
+        return v.asBoolean();
     }
 
     private static UUID uuid(JsonNode node, String field) {

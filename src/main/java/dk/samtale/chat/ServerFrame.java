@@ -76,6 +76,13 @@ sealed interface ServerFrame {
         }
     }
 
+    /** Staff sockets only: a message's SMS moved (queued, sent, delivered, failed). */
+    record SmsState(String type, UUID conversationId, UUID messageId, long seq, String state) implements ServerFrame {
+        SmsState(UUID conversationId, UUID messageId, long seq, String state) {
+            this("sms-state", conversationId, messageId, seq, state);
+        }
+    }
+
     /** A message's journal state changed (staff sockets only). */
     record JournalState(String type, UUID conversationId, UUID messageId, long seq, String state)
             implements

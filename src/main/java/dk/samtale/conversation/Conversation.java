@@ -47,6 +47,9 @@ public class Conversation {
     public String kleClass;
     @Column(name = "action_facet")
     public String actionFacet;
+    /** app, sms or app-then-sms (see {@code dk.samtale.sms.ChannelPolicy}). */
+    @Column(name = "channel_policy", nullable = false)
+    public String channelPolicy = "app";
     @Column(name = "last_seq", updatable = false)
     public long lastSeq;
     @Column(name = "created_at", nullable = false, updatable = false)

@@ -31,6 +31,13 @@ public sealed interface ConversationEvent {
     }
 
     /**
+     * A message's SMS moved (queued, sent, delivered, failed). For staff sockets only: citizens never see
+     * SMS delivery state.
+     */
+    record SmsStateChanged(Route route, java.util.UUID messageId, long seq, String state) implements ConversationEvent {
+    }
+
+    /**
      * A message's journal entry changed state (journaled, acknowledged); for the staff of the unit only.
      */
     record JournalStateChanged(Route route, java.util.UUID messageId, long seq, String state)

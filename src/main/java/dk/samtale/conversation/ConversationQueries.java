@@ -32,7 +32,7 @@ class ConversationQueries {
     // $1 tenant, $2 citizen scope, $3 unit scope, $4 the caller's id, $5 the caller's kind
     private static final String SELECT = """
             SELECT c.id, c.subject, c.status, c.case_number, c.kle_class, c.action_facet, c.last_seq, c.last_message_at, c.created_at,
-                   c.updated_at, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
+                   c.updated_at, c.channel_policy, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
                    c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
                        AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4) AS unread,
@@ -182,6 +182,6 @@ class ConversationQueries {
                 r.getString("case_number"), r.getString("kle_class"), r.getLong("last_seq"),
                 Times.instant(r.getOffsetDateTime("last_message_at")), Times.instant(r.getOffsetDateTime("created_at")),
                 Times.instant(r.getOffsetDateTime("updated_at")), r.getLong("read_seq"), r.getLong("unread"),
-                r.getLong("counterpart_read_seq"), r.getString("action_facet"));
+                r.getLong("counterpart_read_seq"), r.getString("action_facet"), r.getString("channel_policy"));
     }
 }

@@ -37,7 +37,7 @@ public class ConversationResource {
     public record OpenConversation(UUID unitId, UUID citizenId, String subject) {
     }
 
-    public record Send(String clientMessageId, String body) {
+    public record Send(String clientMessageId, String body, Boolean smsAllowed) {
         @Override
         public String toString() {
             return "Send[" + clientMessageId + "]";
@@ -167,8 +167,20 @@ public class ConversationResource {
     public Uni<RestResponse<Ack>> send(@PathParam("id") UUID id, Send body) {
         Send b = require(body);
         return caller().flatMap(c -> messages.post(c, id, b.clientMessageId(), b.body(),
-                c.isStaff() ? Message.Channel.web : Message.Channel.app))
+                c.isStaff() ? Message.Channel.web : Message.Channel.app, Boolean.TRUE.equals(b.smsAllowed())))
                 .map(p -> RestResponse.status(p.created() ? Response.Status.CREATED : Response.Status.OK, p.ack()));
+    }
+
+    public record ChannelPolicy(String policy) {
+    }
+
+    /** Staff of the conversation's unit: app, sms or app-then-sms. */
+    @PUT
+    @Path("/{id}/channel-policy")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> channelPolicy(@PathParam("id") UUID id, ChannelPolicy body) {
+        ChannelPolicy b = require(body);
+        return caller().flatMap(c -> conversations.channelPolicy(c, id, b.policy()));
     }
 
     /** Participants: read up to a seq (the cursor never moves back). */

@@ -134,6 +134,35 @@ public class ConversationService {
         return update(caller, id, c -> c.status = Conversation.Status.open).flatMap(c -> changed(caller, c));
     }
 
+    /**
+     * Staff of the unit: how the citizen is reached (app, sms, app-then-sms). SMS policies need a verified
+     * phone number of the citizen (409 no-verified-phone otherwise).
+     */
+    public Uni<ConversationView> channelPolicy(Caller caller, UUID id, String policy) {
+        if (policy == null || !java.util.Set.of("app", "sms", "app-then-sms").contains(policy)) {
+            throw ProblemException.invalid("policy", "must be app, sms or app-then-sms");
+        }
+        if (!caller.isStaff()) {
+            throw ProblemException.notFound("conversation");
+        }
+        Uni<Void> check = policy.equals("app")
+                ? Uni.createFrom().voidItem()
+                : queries.access(caller, id).flatMap(a -> {
+                    if (a == null) {
+                        throw ProblemException.notFound("conversation");
+                    }
+                    return pool.preparedQuery("SELECT 1 FROM citizen_phone WHERE citizen_id = $1")
+                            .execute(Tuple.of(a.route().citizenId()));
+                }).map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ProblemException(dk.samtale.platform.ErrorCode.NO_VERIFIED_PHONE,
+                                "The citizen has no verified phone number for SMS");
+                    }
+                    return null;
+                });
+        return check.flatMap(x -> update(caller, id, c -> c.channelPolicy = policy)).flatMap(c -> changed(caller, c));
+    }
+
     @WithTransaction
     Uni<Conversation> update(Caller caller, UUID id, java.util.function.Consumer<Conversation> change) {
         return conversations.findById(id).map(c -> {

@@ -11,14 +11,37 @@ import dk.samtale.identity.Actor;
  * A stored message. {@code seq} is gap-free and strictly increasing within its conversation. When the
  * stored body cannot be decrypted, {@code body} is null and {@code bodyError} says why
  * ({@code integrity-error}, {@code key-destroyed}); the message is still listed.
+ *
+ * <p>
+ * {@code smsAllowed}: staff marked it not sensitive (its text may go by SMS). {@code smsState}: where its
+ * SMS is (queued, sent, delivered, failed; null when none goes) — for staff only, see {@link #visibleTo}.
  */
 public record Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
-        String bodyError, Channel channel, Instant createdAt,
+        String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState,
         @JsonInclude(JsonInclude.Include.NON_NULL) String journalState) {
 
     public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
             String bodyError, Channel channel, Instant createdAt) {
-        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, null);
+        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, false, null, null);
+    }
+
+    public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
+            String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState) {
+        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, smsAllowed,
+                smsState, null);
+    }
+
+    /** The message as this reader may see it: citizens never see SMS delivery state. */
+    public Message visibleTo(boolean staff) {
+        return staff || smsState == null
+                ? this
+                : new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
+                        smsAllowed, null, journalState);
+    }
+
+    public Message withSmsState(String state) {
+        return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
+                smsAllowed, state, journalState);
     }
 
     /**
@@ -27,7 +50,7 @@ public record Message(UUID id, UUID conversationId, long seq, Actor sender, Stri
      */
     public Message withJournalState(String state) {
         return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
-                state);
+                smsAllowed, smsState, state);
     }
 
     public enum Channel {

@@ -60,9 +60,22 @@ public class MessageService {
 
     public Uni<Posted> post(Caller caller, UUID conversationId, String clientMessageId, String body,
             Message.Channel channel) {
+        return post(caller, conversationId, clientMessageId, body, channel, false);
+    }
+
+    /**
+     * As {@link #post(Caller, UUID, String, String, Message.Channel)}; {@code smsAllowed} is staff marking
+     * the message not sensitive, so its text may go by SMS where the conversation's policy sends SMS.
+     * Citizens cannot set it (invalid-field): their messages never go out by SMS.
+     */
+    public Uni<Posted> post(Caller caller, UUID conversationId, String clientMessageId, String body,
+            Message.Channel channel, boolean smsAllowed) {
         validate(conversationId, clientMessageId, body);
+        if (smsAllowed && !caller.isStaff()) {
+            throw ProblemException.invalid("smsAllowed", "only staff can mark a message as allowed by SMS");
+        }
         Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId, body, null,
-                channel, Times.now(clock));
+                channel, Times.now(clock), smsAllowed, null);
         UUID citizenScope = caller.isCitizen() ? caller.id() : new UUID(0, 0);
         return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft)
                 .flatMap(outcome -> {
@@ -121,6 +134,7 @@ public class MessageService {
                     ? store.before(conversationId, before, limit + 1)
                     : store.after(conversationId, after == null ? 0 : after, limit + 1);
             return fetched.map(list -> {
+                list = visibleTo(caller, list);
                 boolean more = list.size() > limit;
                 if (!more) {
                     return new Page(list, false);
@@ -144,7 +158,13 @@ public class MessageService {
 
     /** Up to {@code limit} messages after a seq, for a socket's resume or gap fill. */
     public Uni<List<Message>> since(Caller caller, UUID conversationId, long afterSeq, int limit) {
-        return visible(caller, conversationId).flatMap(v -> store.after(conversationId, afterSeq, limit));
+        return visible(caller, conversationId).flatMap(v -> store.after(conversationId, afterSeq, limit))
+                .map(list -> visibleTo(caller, list));
+    }
+
+    /** Citizens never see SMS delivery state. */
+    private static List<Message> visibleTo(Caller caller, List<Message> list) {
+        return caller.isStaff() ? list : list.stream().map(m -> m.visibleTo(false)).toList();
     }
 
     public Uni<Void> moveCursor(Caller caller, UUID conversationId, ConversationEvent.Cursor cursor, long seq) {

@@ -50,7 +50,9 @@ class MessageStore {
 
     private static final String COLUMNS = """
             m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body_enc, m.channel,
-            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc""";
+            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc, m.sms_allowed,
+            (SELECT n.state FROM sms_notice n WHERE n.message_id = m.id AND n.state <> 'cancelled'
+             ORDER BY n.created_at DESC LIMIT 1) AS sms_state""";
     private static final String FROM = """
             FROM message m
             JOIN conversation c ON c.id = m.conversation_id
@@ -65,7 +67,19 @@ class MessageStore {
             WITH c AS (
               UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
               WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
-              RETURNING id, last_seq, unit_id, citizen_id),
+              RETURNING id, last_seq, unit_id, citizen_id, channel_policy),
+            -- sms: a staff message in a conversation whose policy is not app queues one SMS (a notice, or its
+            -- text when marked not sensitive) for the relay; app-only conversations insert nothing
+            sms AS (
+              INSERT INTO sms_notice (id, tenant_id, conversation_id, message_id, seq, kind, escalate, state, due_at,
+                                      created_at, updated_at)
+              SELECT gen_random_uuid(), $2, c.id, $5, c.last_seq, CASE WHEN $13 THEN 'body' ELSE 'notice' END,
+                     c.channel_policy = 'app-then-sms', 'queued',
+                     $9 + CASE WHEN c.channel_policy = 'app-then-sms' THEN t.escalation_delay ELSE interval '0' END,
+                     $9, $9
+              FROM c JOIN sms_tenant t ON t.tenant_id = $2
+              WHERE c.channel_policy <> 'app' AND $6 = 'staff'
+              RETURNING 1),
             journal AS (
               INSERT INTO journal_outbox (tenant_id, message_id, conversation_id) SELECT $2, $5, c.id FROM c),
             -- push (dk.samtale.push): record the due push in the same statement, so a crash after commit
@@ -80,9 +94,10 @@ class MessageStore {
                          ELSE EXISTS (SELECT 1 FROM device_unit du WHERE du.unit_id = c.unit_id) END
               ON CONFLICT (conversation_id, side) DO UPDATE SET seq = greatest(p.seq, EXCLUDED.seq))
             INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body_enc, body_key,
-                                 channel, created_at)
-            SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9 FROM c
-            RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id""";
+                                 channel, created_at, sms_allowed)
+            SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9, $13 FROM c
+            RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id,
+                      EXISTS (SELECT 1 FROM sms) AS sms_queued""";
 
     private final Pool pool;
     private final KeyRing keys;
@@ -98,7 +113,7 @@ class MessageStore {
             Tuple args = Tuple.tuple(List.of(draft.conversationId(), tenantId, citizenScope, unitScope, draft.id(),
                     draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
                     Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.activeKeyId(),
-                    draft.channel().name()));
+                    draft.channel().name(), draft.smsAllowed()));
             return pool.preparedQuery(POST).execute(args);
         }).onItem().transformToUni(rows -> {
             if (rows.size() == 0) {
@@ -107,7 +122,8 @@ class MessageStore {
             }
             Row row = rows.iterator().next();
             Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
-                    draft.clientMessageId(), draft.body(), null, draft.channel(), draft.createdAt());
+                    draft.clientMessageId(), draft.body(), null, draft.channel(), draft.createdAt(),
+                    draft.smsAllowed(), row.getBoolean("sms_queued") ? "queued" : null);
             Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
                     draft.conversationId());
             return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
@@ -214,7 +230,8 @@ class MessageStore {
         }
         return new Message(id, r.getUUID("conversation_id"), r.getLong("seq"), new Actor(kind, senderId, senderName),
                 r.getString("client_message_id"), body, bodyError, Message.Channel.valueOf(r.getString("channel")),
-                Times.instant(r.getOffsetDateTime("created_at")));
+                Times.instant(r.getOffsetDateTime("created_at")), r.getBoolean("sms_allowed"),
+                r.getString("sms_state"));
     }
 
     private static byte[] bytes(Row r, String column) {

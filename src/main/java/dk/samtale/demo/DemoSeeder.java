@@ -69,6 +69,7 @@ class DemoSeeder {
                         : pool.withTransaction(this::insert).flatMap(this::people).replaceWith(true))
                 .await().indefinitely()
                 .booleanValue();
+        smsSettings().await().indefinitely();
         String base = "http://localhost:" + port;
         LOG.infof("""
 
@@ -85,6 +86,20 @@ class DemoSeeder {
                   curl -s -H "Authorization: Bearer $CS" %1$s/api/v1/journal/verification
                 API docs: %1$s/q/swagger-ui  ·  contracts: %1$s/openapi/openapi.yaml, %1$s/openapi/asyncapi.yaml
                 ======================""", base, port);
+    }
+
+    /**
+     * SMS settings for Varde (also for a demo database made before SMS existed). SMS goes out only when
+     * a GatewayAPI token is configured; without one the demo shows SMS as disabled in the health check.
+     */
+    private Uni<Void> smsSettings() {
+        return pool.query("""
+                INSERT INTO sms_tenant (tenant_id, sender, receiver, default_unit_id, auto_reply)
+                SELECT t.id, 'Varde', '4512345600', u.id,
+                       'Vi kender ikke dit nummer. Log ind i appen for at skrive til Varde Kommune.'
+                FROM tenant t JOIN unit u ON u.tenant_id = t.id AND u.external_id = 'jobcenter-team-ung'
+                WHERE t.slug = 'varde'
+                ON CONFLICT DO NOTHING""").execute().replaceWithVoid();
     }
 
     /** Citizens come after the tenant is committed: their CPR and name are sealed under its new keys. */

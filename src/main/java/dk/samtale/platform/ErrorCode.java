@@ -20,7 +20,10 @@ public enum ErrorCode {
                                                                             "rate-limited", 429,
                                                                             "Too many requests"), INTERNAL_ERROR(
                                                                                     "internal-error", 500,
-                                                                                    "Internal error");
+                                                                                    "Internal error"),
+    // SMS (dk.samtale.sms)
+    NO_VERIFIED_PHONE("no-verified-phone", 409, "No verified phone number"), PHONE_IN_USE("phone-in-use", 409,
+            "Phone number in use"), WEBHOOK_SIGNATURE("webhook-signature", 401, "Invalid webhook signature");
 
     private final String code;
     private final int status;

@@ -25,7 +25,8 @@ public final class RateLimiter {
     /** Takes one token if there is one. */
     public boolean tryAcquire() {
         long now = nanos();
-        tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * perSecond);
+        // a clock that steps back (NTP, or a test's clock) must not drain the bucket
+        tokens = Math.min(burst, tokens + Math.max(0, now - lastNanos) / 1e9 * perSecond);
         lastNanos = now;
         if (tokens >= 1) {
             tokens -= 1;

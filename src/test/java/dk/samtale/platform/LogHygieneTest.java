@@ -49,7 +49,16 @@ class LogHygieneTest {
                 .statusCode(201);
         Api.as(citizen).body(Map.of("token", pushToken + " ", "platform", "android")).post("/api/v1/devices").then()
                 .statusCode(400);
+        // SMS: a verified number, a conversation by SMS, a message that the relay sends as a notice
+        String phone = "+4531" + (100000 + (int) (Math.random() * 899999));
+        String citizenId = Api.as(staff).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then()
+                .statusCode(200).extract().path("id");
+        Api.as(staff).body(Map.of("phone", phone)).put("/api/v1/sms/citizens/" + citizenId + "/phone").then()
+                .statusCode(200);
+        Api.as(staff).body(Map.of("policy", "sms")).put("/api/v1/conversations/" + conversation + "/channel-policy")
+                .then().statusCode(200);
         World.send(staff, conversation, marker);
+        Thread.sleep(1500); // the SMS relay runs every 300 ms in tests
         try (WsClient socket = WsClient.connect(citizen)) {
             socket.send(
                     Map.of("type", "send", "conversationId", conversation, "clientMessageId", "ws-1", "body", marker));
@@ -66,7 +75,8 @@ class LogHygieneTest {
         assertTrue(text.contains("/api/v1/conversations/" + conversation), "the log did capture this test's requests");
         // refused WebSocket upgrades (bad tokens) are answered once, quietly: no error a stranger can flood
         assertFalse(text.contains("Response has already been written"), "a refused request was answered twice");
-        for (String secret : List.of(marker, cpr, pushToken, Api.CPR_A, Api.CPR_B, Api.CPR_OTHER_TENANT, citizen,
+        for (String secret : List.of(marker, cpr, phone, phone.substring(1), pushToken, Api.CPR_A, Api.CPR_B,
+                Api.CPR_OTHER_TENANT, citizen,
                 citizen.substring(citizen.lastIndexOf('.') + 1), staff.substring(staff.lastIndexOf('.') + 1))) {
             assertFalse(text.contains(secret), "the service log contains a secret value: "
                     + secret.substring(0, Math.min(12, secret.length())) + "…");

@@ -24,7 +24,7 @@ public final class FrameSchemas {
             Map.entry("read", "ReadReceiptFrame"), Map.entry("delivered", "DeliveredReceiptFrame"),
             Map.entry("typing", "TypingNoticeFrame"), Map.entry("conversation", "ConversationFrame"),
             Map.entry("synced", "SyncedFrame"), Map.entry("pong", "PongFrame"), Map.entry("error", "ErrorFrame"),
-            Map.entry("journal-state", "JournalStateFrame"),
+            Map.entry("journal-state", "JournalStateFrame"), Map.entry("sms-state", "SmsStateFrame"),
             // inbox: internal notes, staff sockets only
             Map.entry("note", "NoteFrame"));
 

@@ -8,5 +8,6 @@ import io.quarkus.test.common.QuarkusTestResource;
  */
 @QuarkusTestResource(TestIdentity.class)
 @QuarkusTestResource(FakeStaffIdp.class)
+@QuarkusTestResource(SmsGatewayFake.class)
 public class TestResources {
 }

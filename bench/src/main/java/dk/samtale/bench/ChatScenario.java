@@ -27,7 +27,7 @@ final class ChatScenario {
 
     static final Set<String> OPTIONS = Set.of("steps", "seconds", "pairs", "staff-mode", "staff", "settle", "warmup",
             "body-chars", "baseline-seconds", "baseline-clients", "repo", "service-jar", "out", "service-opts",
-            "event-loops");
+            "event-loops", "channel-policy");
     /** The service's per-socket limit is 30 frames/s (burst 60); stay clear of it. */
     private static final double SAFE_SOCKET_RATE = 25;
 
@@ -131,6 +131,10 @@ final class ChatScenario {
         int baselineSeconds = args.integer("baseline-seconds", 15);
         int[] baselineClients = args.ints("baseline-clients", "8,32");
         List<String> serviceOpts = args.words("service-opts", "-Xmx1g");
+        String channelPolicy = args.str("channel-policy", "app");
+        if (!List.of("app", "sms", "app-then-sms").contains(channelPolicy)) {
+            throw new Harness.Fail("--channel-policy is app, sms or app-then-sms");
+        }
         if (steps.length == 0 || seconds < 1 || seconds > 600 || pairs < 1 || pairs > 5000 || staffCount < 1
                 || settle < 0 || settle > 120 || warmup < 0 || warmup > 120 || bodyChars < 1 || bodyChars > 4000) {
             throw new Harness.Fail("options out of range (seconds 1..600, pairs 1..5000, settle/warmup 0..120,"
@@ -154,6 +158,7 @@ final class ChatScenario {
         params.put("settleSeconds", settle);
         params.put("warmupSeconds", warmup);
         params.put("bodyChars", bodyChars);
+        params.put("channelPolicy", channelPolicy);
         Map<String, Object> result = Report.result(scenario, params);
 
         try (Harness h = new Harness(scenario, args)) {
@@ -182,6 +187,9 @@ final class ChatScenario {
                 return r.body().path("id").asText();
             }).toArray(String[]::new);
 
+            if (!channelPolicy.equals("app")) {
+                smsPolicy(h, channelPolicy);
+            }
             int loops = args.integer("event-loops", 2);
             try (Sockets sockets = new Sockets(h.port(), loops, loops)) {
                 citizens = peers("citizen", pairs);
@@ -297,6 +305,21 @@ final class ChatScenario {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * --channel-policy sms|app-then-sms: every conversation sends SMS, so each caseworker message also
+     * writes an SMS outbox row in its statement (what this measures). The service has no gateway token,
+     * so the relay is off and nothing leaves the machine; the rows stay queued.
+     */
+    private static void smsPolicy(Harness h, String policy) throws Exception {
+        try (Connection c = h.jdbc(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO sms_tenant (tenant_id, sender, receiver) VALUES ('" + Harness.TENANT_TESTBY
+                    + "', 'Bench', '4500000000') ON CONFLICT DO NOTHING");
+            st.executeUpdate("UPDATE conversation SET channel_policy = '" + policy + "' WHERE tenant_id = '"
+                    + Harness.TENANT_TESTBY + "'");
+        }
+        System.out.println("every conversation has channel policy " + policy + " (SMS outbox rows, relay off)");
     }
 
     private Peer[] peers(String kind, int n) {

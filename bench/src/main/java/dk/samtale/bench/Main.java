@@ -13,6 +13,7 @@ public final class Main {
                         --steps 250,500,1000,1500,2000,3000 --seconds 20 --pairs 200 --staff-mode per-pair|unit-x
                         --staff 4 (unit-x only) --warmup 5 --settle 5 --body-chars 300
                         --baseline-seconds 15 (0: skip) --baseline-clients 8,32
+                        --channel-policy app|sms|app-then-sms (SMS outbox rows in the message statement)
               idle      2. idle authenticated sockets: service memory per socket, time to open
                         --levels 5000,10000,18000,20000 --workers N --concurrency 500 --settle 3
               storm     3. reconnect storm: drop, miss messages, resume at once

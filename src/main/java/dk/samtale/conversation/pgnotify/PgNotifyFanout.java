@@ -62,10 +62,13 @@ public class PgNotifyFanout implements Fanout {
 
     /**
      * One event on the wire. t: m message, r read, d delivered, y typing, c changed, j journal state (ak),
-     * n note (m = note id).
+     * n note (m = note id), s SMS state (st).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
+    record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s, String st) {
+        Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
+            this(t, tn, u, ci, c, m, ak, a, s, null);
+        }
     }
 
     record Envelope(UUID o, List<Wire> e) {
@@ -249,6 +252,10 @@ public class PgNotifyFanout implements Fanout {
             return new Wire("n", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), n.noteId(), null, null,
                     null);
         }
+        if (event instanceof ConversationEvent.SmsStateChanged sms) {
+            return new Wire("s", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), sms.messageId(), null,
+                    null, sms.seq(), sms.state());
+        }
         if (event instanceof ConversationEvent.JournalStateChanged j) {
             return new Wire("j", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), j.messageId(), j.state(),
                     null, j.seq());
@@ -267,6 +274,7 @@ public class PgNotifyFanout implements Fanout {
             case "y" -> new ConversationEvent.Typing(route, actor(w));
             case "c" -> new ConversationEvent.Changed(route);
             case "n" -> new ConversationEvent.NoteAdded(route, w.m());
+            case "s" -> new ConversationEvent.SmsStateChanged(route, w.m(), w.s(), w.st());
             case "j" -> new ConversationEvent.JournalStateChanged(route, w.m(), w.s(), w.ak());
             default -> null;
         };
