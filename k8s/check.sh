@@ -69,9 +69,10 @@ check_rendered() {
     section == "spec" && /^  minReplicas: / { minrep = $2 + 0 }
     /^ *readOnlyRootFilesystem: true$/ { ro_true++ }
     /^ *readOnlyRootFilesystem: false$/ { ro_false++ }
-    section == "data" && /^  [A-Za-z0-9_.-]*(PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL)[A-Za-z0-9_.-]*:/ { secretkeys = secretkeys " " $1 }
+    # (a name ending in _FILE or _FILES holds the path of a mounted Secret, not the secret itself)
+    section == "data" && /^  [A-Za-z0-9_.-]*(PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL)[A-Za-z0-9_.-]*:/ && $1 !~ /_FILES?:$/ { secretkeys = secretkeys " " $1 }
     # an environment variable whose name says secret, with a literal value instead of valueFrom
-    /^ *value: / && prev ~ /^ *- name: [A-Z0-9_]*(PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL)/ {
+    /^ *value: / && prev ~ /^ *- name: [A-Z0-9_]*(PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL)/ && prev !~ /_FILES?$/ {
       split(prev, p, "name: ")
       err = err "\n  environment variable " p[2] " has an inline value: use a secretKeyRef"
     }
@@ -127,7 +128,8 @@ import yaml
 
 errors = []
 seen = set()
-SECRETISH = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL")
+# a name ending in _FILE(S) holds the path of a mounted Secret, not the secret itself
+SECRETISH = re.compile(r"^(?!.*_FILES?$).*(PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL)")
 
 
 def load(path):
