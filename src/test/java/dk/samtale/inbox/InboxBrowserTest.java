@@ -188,6 +188,19 @@ class InboxBrowserTest {
             sofie.send(Map.of("type", "read", "conversationId", sofieConversation, "seq", seq));
             until(d -> stateOf(seq).equals("read"));
 
+            // "not sensitive – may go by SMS": the checkbox marks the next message smsAllowed, then clears
+            driver.findElement(By.id("sms-allowed")).click();
+            driver.findElement(By.id("message-input")).sendKeys("Vi ses i morgen kl. 10.", Keys.ENTER);
+            long plainSeq = sofie.await(f -> f.path("type").asText().equals("message")
+                    && f.path("message").path("body").asText().equals("Vi ses i morgen kl. 10."), "sms-allowed reply")
+                    .path("message").path("seq").asLong();
+            List<Boolean> smsAllowed = Api.as(caseworker())
+                    .get("/api/v1/conversations/" + sofieConversation + "/messages?after=" + (plainSeq - 1)
+                            + "&limit=1")
+                    .then().statusCode(200).extract().path("items.smsAllowed");
+            assertEquals(List.of(true), smsAllowed);
+            assertFalse(driver.findElement(By.id("sms-allowed")).isSelected(), "the mark is for one message only");
+
             // a new conversation and its first message appear in the list without a reload
             String lea = open(citizen("0505051234", "Lea Lind"), "Hjælp til CV");
             until(d -> conversationButton(lea).isPresent());

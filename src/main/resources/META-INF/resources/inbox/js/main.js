@@ -468,8 +468,8 @@ function wire() {
     const body = input.value;
     if (!state.open || !body.trim()) return;
     input.value = '';
+    send(body); // reads the "may go by SMS" mark, which then applies to this message only
     $('sms-allowed').checked = false;
-    send(body);
   });
   $('template-select').addEventListener('change', (e) => {
     const x = state.templates.find((tpl) => tpl.id === e.target.value);
