@@ -130,13 +130,15 @@ class PushQueue {
     Uni<Void> settle(Due due, Instant now) {
         return pool.preparedQuery("DELETE FROM push_due WHERE conversation_id = $1 AND side = $2 AND seq <= $3")
                 .execute(Tuple.of(due.conversationId(), due.side().name(), due.seq()))
-                .flatMap(rows -> rows.rowCount() > 0
-                        ? Uni.createFrom().voidItem()
-                        : pool.preparedQuery("""
-                                UPDATE push_due SET attempts = 0, next_attempt_at = NULL, pending_since = $3
-                                WHERE conversation_id = $1 AND side = $2""")
-                                .execute(Tuple.of(due.conversationId(), due.side().name(), Times.utc(now)))
-                                .replaceWithVoid());
+                .flatMap(rows -> rows.rowCount() > 0 ? Uni.createFrom().voidItem() : dueAgain(due, now));
+    }
+
+    /** A message came while the push was in flight: the row stays, due again one grace period from now. */
+    private Uni<Void> dueAgain(Due due, Instant now) {
+        return pool.preparedQuery("""
+                UPDATE push_due SET attempts = 0, next_attempt_at = NULL, pending_since = $3
+                WHERE conversation_id = $1 AND side = $2""")
+                .execute(Tuple.of(due.conversationId(), due.side().name(), Times.utc(now))).replaceWithVoid();
     }
 
     Uni<Void> retryAt(Due due, Instant at) {
@@ -146,13 +148,18 @@ class PushQueue {
                 .execute(Tuple.of(due.conversationId(), due.side().name(), Times.utc(at))).replaceWithVoid();
     }
 
-    /** Records a push given up on, then settles it. */
+    /**
+     * Records a push given up on and settles it in one statement, so nobody ever sees the failure
+     * recorded while the push is still due (or the other way round).
+     */
     Uni<Void> fail(Due due, String reason, int attempts, Instant now) {
         return pool.preparedQuery("""
-                INSERT INTO push_failure (conversation_id, side, seq, reason, attempts, failed_at)
-                VALUES ($1, $2, $3, $4, $5, $6)""")
+                WITH failure AS (
+                  INSERT INTO push_failure (conversation_id, side, seq, reason, attempts, failed_at)
+                  VALUES ($1, $2, $3, $4, $5, $6))
+                DELETE FROM push_due WHERE conversation_id = $1 AND side = $2 AND seq <= $3""")
                 .execute(Tuple.tuple(List.of(due.conversationId(), due.side().name(), due.seq(), reason, attempts,
                         Times.utc(now))))
-                .flatMap(x -> settle(due, now));
+                .flatMap(rows -> rows.rowCount() > 0 ? Uni.createFrom().voidItem() : dueAgain(due, now));
     }
 }
