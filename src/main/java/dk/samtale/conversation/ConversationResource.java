@@ -25,6 +25,7 @@ import dk.samtale.identity.CallerResolver;
 import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.Items;
 import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.QueryParams;
 
 /**
  * Conversations and their messages over REST. Who may call what is stated per method; which
@@ -65,7 +66,7 @@ public class ConversationResource {
     public Uni<Items<ConversationView>> list(@QueryParam("status") @DefaultValue("open") String status,
             @QueryParam("view") @DefaultValue("all") String view,
             @QueryParam("limit") @DefaultValue("50") String limitText, @QueryParam("q") String q) {
-        int limit = (int) number("limit", limitText, 1);
+        int limit = (int) QueryParams.number("limit", limitText, 1);
         Conversation.Status s = parse(Conversation.Status.class, "status", status);
         ConversationQueries.View v = parse(ConversationQueries.View.class, "view", view);
         if (limit < 1 || limit > MessageService.MAX_PAGE) {
@@ -155,9 +156,9 @@ public class ConversationResource {
     @Path("/{id}/messages")
     public Uni<MessageService.Page> messages(@PathParam("id") UUID id, @QueryParam("after") String afterText,
             @QueryParam("before") String beforeText, @QueryParam("limit") @DefaultValue("50") String limitText) {
-        Long after = afterText == null ? null : number("after", afterText, 0);
-        Long before = beforeText == null ? null : number("before", beforeText, 1);
-        int limit = (int) number("limit", limitText, 1);
+        Long after = afterText == null ? null : QueryParams.number("after", afterText, 0);
+        Long before = beforeText == null ? null : QueryParams.number("before", beforeText, 1);
+        int limit = (int) QueryParams.number("limit", limitText, 1);
         return caller().flatMap(c -> messages.page(c, id, after, before, limit));
     }
 
@@ -204,19 +205,6 @@ public class ConversationResource {
             throw ProblemException.invalid("body", "a JSON body is required");
         }
         return body;
-    }
-
-    /** A whole-number query parameter of at least {@code min}; anything else is invalid-field, not 404. */
-    private static long number(String field, String text, long min) {
-        try {
-            long n = Long.parseLong(text.strip());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw ProblemException.invalid(field, "must be a whole number of at least " + min);
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

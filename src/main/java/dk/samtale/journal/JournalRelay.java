@@ -36,6 +36,7 @@ import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
+import dk.samtale.platform.DaemonThreads;
 
 /**
  * Delivers journal entries to the case systems that asked for push. At-least-once and safe with several
@@ -66,11 +67,8 @@ public class JournalRelay {
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean halted;
     private boolean announced;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "journal-relay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors
+            .newSingleThreadScheduledExecutor(DaemonThreads.named("journal-relay"));
 
     JournalRelay(AgroalDataSource db, KeyRing keys, CaseJournal caseJournal, JournalConfig config, Fanout fanout,
             JournalSequencer sequencer, MeterRegistry metrics) {

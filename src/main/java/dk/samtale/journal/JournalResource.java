@@ -17,6 +17,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerResolver;
 import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.QueryParams;
 
 /**
  * The pull feed for the tenant's case system (service clients with the {@code journal-reader} role;
@@ -49,8 +50,8 @@ public class JournalResource {
     @Path("/entries")
     @Produces(MediaType.APPLICATION_JSON)
     public String entries(@QueryParam("after") String after, @QueryParam("limit") String limit) {
-        Long a = after == null ? null : number("after", after, 0);
-        int l = limit == null ? 100 : (int) number("limit", limit, 1);
+        Long a = after == null ? null : QueryParams.number("after", after, 0);
+        int l = limit == null ? 100 : (int) QueryParams.number("limit", limit, 1);
         return feed.page(caller().tenantId(), a, l).json();
     }
 
@@ -77,8 +78,8 @@ public class JournalResource {
     @Path("/verification")
     @RolesAllowed({"journal-reader", "admin"})
     public JournalFeed.Verification verify(@QueryParam("from") String from, @QueryParam("to") String to) {
-        return feed.verify(caller().tenantId(), from == null ? null : number("from", from, 1),
-                to == null ? null : number("to", to, 0));
+        return feed.verify(caller().tenantId(), from == null ? null : QueryParams.number("from", from, 1),
+                to == null ? null : QueryParams.number("to", to, 0));
     }
 
     /** The public key entries are signed with (also for admins). */
@@ -93,15 +94,4 @@ public class JournalResource {
         return callers.resolve(identity).await().atMost(Duration.ofSeconds(30));
     }
 
-    private static long number(String field, String text, long min) {
-        try {
-            long n = Long.parseLong(text.strip());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw ProblemException.invalid(field, "must be a whole number of at least " + min);
-    }
 }

@@ -43,6 +43,7 @@ import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
+import dk.samtale.platform.DaemonThreads;
 import dk.samtale.platform.Uuid7;
 
 /**
@@ -76,11 +77,8 @@ public class JournalSequencer {
     private final Timer lag;
     private final Counter sequenced;
     private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "journal-sequencer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors
+            .newSingleThreadScheduledExecutor(DaemonThreads.named("journal-sequencer"));
     private volatile Runnable afterBatch = () -> {
     };
 

@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +24,7 @@ import io.quarkus.runtime.StartupEvent;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
+import dk.samtale.platform.DaemonThreads;
 import dk.samtale.platform.Times;
 
 /**
@@ -82,8 +82,8 @@ public class PushRelay {
         if (ticker != null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(named("push-relay"));
-        senders = Executors.newFixedThreadPool(config.senderThreads(), named("push-sender"));
+        ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("push-relay"));
+        senders = Executors.newFixedThreadPool(config.senderThreads(), DaemonThreads.named("push-sender"));
         long every = config.pollInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
     }
@@ -280,14 +280,5 @@ public class PushRelay {
 
     private static <T> T await(io.smallrye.mutiny.Uni<T> uni) {
         return uni.await().atMost(DB_TIMEOUT);
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
