@@ -1,4 +1,4 @@
-package dk.samtale.platform;
+package dk.samtale.identity;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,12 +17,19 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
-import dk.samtale.identity.VerifiedToken;
+import dk.samtale.platform.ErrorCode;
+import dk.samtale.platform.LimitsConfig;
+import dk.samtale.platform.ProblemException;
+import dk.samtale.platform.RateLimiter;
 
 /**
  * Per-caller limit on writes over REST (the WebSocket has its own per-socket limit): by default 10 per
  * second sustained, bursts of 30 ({@link LimitsConfig}); over it, 429 with Retry-After. Per replica, which is enough to stop one
  * misbehaving client from flooding the database; it is not a quota.
+ *
+ * <p>
+ * It lives in {@code identity}, not {@code platform}, because the limit is per caller and only identity
+ * knows who the caller is (the {@link VerifiedToken}); platform stays below every feature.
  */
 @ApplicationScoped
 class RequestLimits {

@@ -1,4 +1,4 @@
-package dk.samtale.crypto;
+package dk.samtale.keyadmin;
 
 import java.util.List;
 
@@ -12,6 +12,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.crypto.KeyEncryptionKeys;
+import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ReencryptionJob;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerResolver;
 import dk.samtale.platform.ProblemException;
@@ -19,6 +22,11 @@ import dk.samtale.platform.ProblemException;
 /**
  * Key operations for a tenant's operators: service clients with the {@code admin} role, acting on their
  * own tenant only (the tenant comes from the token's issuer, never from the request).
+ *
+ * <p>
+ * Its own package, above both {@code crypto} and {@code identity}: identity seals CPR numbers with the
+ * key ring, so crypto must not depend on identity's callers (that made the cycle crypto → identity →
+ * crypto).
  */
 @Path("/api/v1/admin/keys")
 @RolesAllowed("admin")
