@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class IdleScenario {
 
     static final Set<String> OPTIONS = Set.of("levels", "workers", "concurrency", "settle", "repo", "service-jar",
-            "out", "service-opts", "warmup-sockets");
+            "out", "service-opts", "warmup-sockets", "histogram");
 
     /** A worker JVM and its line protocol. */
     static final class Worker implements AutoCloseable {
@@ -102,6 +102,7 @@ final class IdleScenario {
         int concurrency = args.integer("concurrency", 500);
         int settle = args.integer("settle", 3);
         int warmupSockets = args.integer("warmup-sockets", 200);
+        boolean histogram = args.str("histogram", "off").equals("on");
         List<String> serviceOpts = args.words("service-opts",
                 "-Xmx1g -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10");
         if (levels.length == 0 || max < 1 || max > 100_000 || workerCount < 1 || workerCount > 16 || concurrency < 1
@@ -156,6 +157,7 @@ final class IdleScenario {
             Harness.sleep(settle * 1000L);
             Map<String, Object> base = memory(h, pid);
             result.put("idleBaseline", base);
+            Map<String, long[]> baseHistogram = histogram ? histogram(h, pid, "0") : null;
             System.out.printf("idle service (no sockets, after GC): RSS %s KB, heap used %s KB, %s fds%n",
                     base.get("rssKb"), base.get("heapUsedKb"), base.get("fds"));
 
@@ -230,6 +232,10 @@ final class IdleScenario {
                 row.put("rssKbPerConnection", rssPer);
                 row.put("heapKbPerConnection", heapPer);
                 row.put("cpuWhileOpening", cpuOpen);
+                if (histogram && held2 > 0) {
+                    row.put("bytesPerConnectionByClass",
+                            perConnection(baseHistogram, histogram(h, pid, Integer.toString(level)), held2));
+                }
                 row.put("held", held);
                 rows.add(row);
                 t.row(level, ok, failed, (long) serviceOpen, openMs / 1000.0, row.get("opensPerSecond"), rss / 1024,
@@ -278,6 +284,52 @@ final class IdleScenario {
         m.put("fds", (long) Proc.openFds(pid));
         m.put("threads", Proc.statusKb(pid, "Threads:"));
         return m;
+    }
+
+    /**
+     * {@code jcmd GC.class_histogram} (which also forces a full GC), kept beside the result as
+     * {@code idle-<stamp>-histogram-<sockets>.txt}; returns instances and bytes per class.
+     */
+    private static Map<String, long[]> histogram(Harness h, long pid, String label) {
+        String text = Proc.jcmd(pid, "GC.class_histogram");
+        try {
+            java.nio.file.Files.createDirectories(h.results());
+            java.nio.file.Files.writeString(h.results().resolve("idle-" + h.stamp() + "-histogram-" + label + ".txt"),
+                    text);
+        } catch (IOException e) {
+            System.out.println("could not write the histogram: " + e.getMessage());
+        }
+        Map<String, long[]> byClass = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)")
+                .matcher(text);
+        while (m.find()) {
+            byClass.put(m.group(3), new long[]{Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        }
+        return byClass;
+    }
+
+    /** The classes that grew most between two histograms, as bytes and instances per connection. */
+    private static List<Map<String, Object>> perConnection(Map<String, long[]> before, Map<String, long[]> after,
+            long connections) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        after.forEach((cls, a) -> {
+            long[] b = before.getOrDefault(cls, new long[2]);
+            double bytes = (a[1] - b[1]) / (double) connections;
+            if (bytes >= 16) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("class", cls);
+                e.put("bytesPerConnection", Math.round(bytes));
+                e.put("instancesPerConnection", round1((a[0] - b[0]) / (double) connections));
+                out.add(e);
+            }
+        });
+        out.sort((x, y) -> Long.compare((Long) y.get("bytesPerConnection"), (Long) x.get("bytesPerConnection")));
+        List<Map<String, Object>> top = new ArrayList<>(out.subList(0, Math.min(30, out.size())));
+        long total = out.stream().mapToLong(e -> (Long) e.get("bytesPerConnection")).sum();
+        System.out.printf("  heap growth per connection by class (top of %d B, from jcmd GC.class_histogram):%n", total);
+        top.stream().limit(15).forEach(e -> System.out.printf("    %6d B  %5.1f x  %s%n", e.get("bytesPerConnection"),
+                e.get("instancesPerConnection"), e.get("class")));
+        return top;
     }
 
     static void awaitServiceSockets(Harness h, long expected, int seconds) {
