@@ -48,8 +48,11 @@ final class ChatConnection {
     private final ObjectMapper json;
     private final RateLimiter limiter;
     private final SerialQueue out = new SerialQueue();
-    /** Per conversation, the highest seq sent as a message or ack frame. Touched only in the queue. */
-    private final Map<UUID, Long> lastSent = new HashMap<>();
+    /**
+     * Per conversation, the highest seq sent as a message or ack frame. Touched only in the queue; made on
+     * the first frame, so an idle socket does not carry an empty map.
+     */
+    private Map<UUID, Long> lastSent;
     /** Sends stored but not yet acknowledged: clientMessageId → the frame's ref. */
     private final Map<String, String> pendingAcks = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -193,7 +196,7 @@ final class ChatConnection {
             for (ClientFrame.Resume.Cursor c : frame.conversations()) {
                 chain = chain.flatMap(x -> messages.since(caller, c.conversationId(), c.afterSeq(), RESUME_BATCH)
                         .flatMap(list -> {
-                            lastSent.put(c.conversationId(), c.afterSeq());
+                            lastSent().put(c.conversationId(), c.afterSeq());
                             long last = list.isEmpty() ? c.afterSeq() : list.get(list.size() - 1).seq();
                             result.add(new ServerFrame.Synced.Cursor(c.conversationId(), last,
                                     list.size() < RESUME_BATCH));
@@ -209,7 +212,7 @@ final class ChatConnection {
     }
 
     private CompletionStage<?> inOrder(Message m) {
-        Long last = lastSent.get(m.conversationId());
+        Long last = lastSent().get(m.conversationId());
         if (last != null && m.seq() <= last) {
             return done(); // already sent (a repeat, or it came with a gap fill)
         }
@@ -225,7 +228,7 @@ final class ChatConnection {
     }
 
     private CompletionStage<?> inOrderAfterFill(Message m) {
-        Long last = lastSent.get(m.conversationId());
+        Long last = lastSent().get(m.conversationId());
         return last != null && m.seq() <= last ? done() : emit(m, true);
     }
 
@@ -238,7 +241,7 @@ final class ChatConnection {
     }
 
     private CompletionStage<?> emit(Message m, boolean live) {
-        lastSent.merge(m.conversationId(), m.seq(), Math::max);
+        lastSent().merge(m.conversationId(), m.seq(), Math::max);
         if (caller.id().equals(m.sender().id())) {
             String ref = pendingAcks.remove(m.clientMessageId());
             if (ref != null) {
@@ -264,6 +267,13 @@ final class ChatConnection {
             LOG.errorf("could not encode a %s frame", frame.type());
             return done();
         }
+    }
+
+    private Map<UUID, Long> lastSent() {
+        if (lastSent == null) {
+            lastSent = new HashMap<>();
+        }
+        return lastSent;
     }
 
     private static Uni<Void> uni(CompletionStage<?> stage) {

@@ -33,7 +33,11 @@ class ChatRegistry {
     static final long DRAIN_MILLIS = 5_000;
 
     private final Map<String, ChatConnection> byId = new ConcurrentHashMap<>();
-    private final Map<UUID, Set<ChatConnection>> byCitizen = new ConcurrentHashMap<>();
+    /**
+     * A citizen has one socket, rarely two: an array replaced on change costs 16-24 bytes per citizen where
+     * a concurrent set cost about 200 (a map, its table and a node) for every idle socket.
+     */
+    private final Map<UUID, ChatConnection[]> byCitizen = new ConcurrentHashMap<>();
     private final Map<UUID, Set<ChatConnection>> byUnit = new ConcurrentHashMap<>();
     private final Fanout fanout;
     private final AtomicInteger sendsInFlight = new AtomicInteger();
@@ -92,7 +96,7 @@ class ChatRegistry {
     void add(ChatConnection c) {
         byId.put(c.id(), c);
         if (c.caller().isCitizen()) {
-            byCitizen.computeIfAbsent(c.caller().id(), k -> ConcurrentHashMap.newKeySet()).add(c);
+            byCitizen.merge(c.caller().id(), new ChatConnection[]{c}, ChatRegistry::with);
         } else {
             c.caller().unitIds().forEach(u -> byUnit.computeIfAbsent(u, k -> ConcurrentHashMap.newKeySet()).add(c));
         }
@@ -108,10 +112,7 @@ class ChatRegistry {
             return null;
         }
         if (c.caller().isCitizen()) {
-            byCitizen.computeIfPresent(c.caller().id(), (k, set) -> {
-                set.remove(c);
-                return set.isEmpty() ? null : set;
-            });
+            byCitizen.computeIfPresent(c.caller().id(), (k, sockets) -> without(sockets, c));
         } else {
             c.caller().unitIds().forEach(u -> byUnit.computeIfPresent(u, (k, set) -> {
                 set.remove(c);
@@ -121,10 +122,24 @@ class ChatRegistry {
         return c;
     }
 
+    private static ChatConnection[] with(ChatConnection[] sockets, ChatConnection[] added) {
+        ChatConnection[] out = java.util.Arrays.copyOf(sockets, sockets.length + added.length);
+        System.arraycopy(added, 0, out, sockets.length, added.length);
+        return out;
+    }
+
+    /** The sockets without {@code c}; null (the entry goes) when none is left. */
+    private static ChatConnection[] without(ChatConnection[] sockets, ChatConnection c) {
+        ChatConnection[] out = java.util.Arrays.stream(sockets).filter(s -> s != c).toArray(ChatConnection[]::new);
+        return out.length == 0 ? null : out;
+    }
+
     private void route(ConversationEvent event) {
-        Set<ChatConnection> citizens = byCitizen.get(event.route().citizenId());
+        ChatConnection[] citizens = byCitizen.get(event.route().citizenId());
         if (citizens != null) {
-            citizens.forEach(c -> c.on(event));
+            for (ChatConnection c : citizens) {
+                c.on(event);
+            }
         }
         Set<ChatConnection> staff = byUnit.get(event.route().unitId());
         if (staff != null) {

@@ -24,6 +24,7 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
@@ -122,8 +123,11 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
         }
         VerifiedToken verified = new VerifiedToken(cfg.kind(), cfg.tenant(), jwt.getSubject(), name, cpr,
                 Set.copyOf(groups), Instant.ofEpochSecond(jwt.getExpirationTime()));
+        // The principal is the subject alone, not the parsed JsonWebToken: an open socket keeps its identity
+        // for its whole life, and the full claim set (jose4j JwtClaims with its raw JSON and claim map, the
+        // raw token) would stay with every idle connection. Everything the service uses is in VerifiedToken.
         return QuarkusSecurityIdentity.builder()
-                .setPrincipal(jwt)
+                .setPrincipal(new QuarkusPrincipal(jwt.getSubject()))
                 .addRoles(roles)
                 .addAttribute(VerifiedToken.ATTRIBUTE, verified)
                 .build();
