@@ -37,15 +37,6 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 @AnalyzeClasses(packages = "dk.samtale", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    // ---- temporary exclusion -------------------------------------------------------------------------
-    // Removed when the event log lands (issue 21, branch eventlog): chat renders inbox notes itself
-    // (ChatSocket, ChatConnection and ServerFrame.NoteFrame use inbox.Notes and Notes.Note). With the
-    // event log a feature publishes its own event kinds and chat stops knowing inbox. After that merge,
-    // delete this constant and the `.or(CHAT_READS_INBOX_NOTES_UNTIL_THE_EVENT_LOG)` in chatKnowsOnlyConversation.
-    private static final DescribedPredicate<JavaClass> CHAT_READS_INBOX_NOTES_UNTIL_THE_EVENT_LOG = describe(
-            "inbox.Notes and its nested types (temporary: removed when the event log lands)",
-            c -> c.getName().equals("dk.samtale.inbox.Notes") || c.getName().startsWith("dk.samtale.inbox.Notes$"));
-
     // ---- no cycles --------------------------------------------------------------------------------------
 
     @ArchTest
@@ -104,8 +95,7 @@ class ArchitectureTest {
     static final ArchRule chatKnowsOnlyConversation = classes().that().resideInAPackage("dk.samtale.chat..")
             .should().onlyDependOnClassesThat(resideOutsideOfPackage("dk.samtale..")
                     .or(resideInAnyPackage("dk.samtale.chat..", "dk.samtale.conversation..", "dk.samtale.identity..",
-                            "dk.samtale.crypto..", "dk.samtale.platform.."))
-                    .or(CHAT_READS_INBOX_NOTES_UNTIL_THE_EVENT_LOG))
+                            "dk.samtale.crypto..", "dk.samtale.platform..")))
             .because("a feature that shows something in the chat publishes its own event kinds; chat must not"
                     + " change for every feature that does (issue 21)");
 
