@@ -102,7 +102,7 @@ public class FakeStaffIdp implements QuarkusTestResourceLifecycleManager {
         config.put(prefix + "kind", kind);
         config.put(prefix + "tenant-claim", "municipality_code");
         config.put(prefix + "audience", TestIdentity.AUDIENCE);
-        config.put(prefix + "key-refresh-interval", "PT1S");
+        config.put(prefix + "key-refresh-interval", "PT5S");
     }
 
     /** The staff realm gets a new signing key; its key set serves the new key and the previous one. */
