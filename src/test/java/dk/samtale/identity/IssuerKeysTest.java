@@ -124,6 +124,21 @@ class IssuerKeysTest {
     }
 
     @Test
+    void aKeyFileRewrittenWithANewKeyIdIsReadAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        // the demo's restart: a token of the previous run made us read the old key file before this run
+        // wrote its own; this run's keys have new ids, so its first token reloads the file
+        java.nio.file.Path file = dir.resolve("staff-jwks.json");
+        java.nio.file.Files.writeString(file, keySet("demo-staff-old"));
+        IssuerKeys keys = new IssuerKeys("demo", "https://idp.demo", Optional.of(file.toString()),
+                Duration.ofSeconds(1), HttpClient.newHttpClient(), new ObjectMapper(), clock);
+        assertEquals(1, keys.candidates("demo-staff-old").size());
+        java.nio.file.Files.writeString(file, keySet("demo-staff-new"));
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(1, keys.candidates("demo-staff-new").size());
+    }
+
+    @Test
     void aDiscoveryDocumentForAnotherIssuerIsNotUsed() {
         discoveredIssuer = "https://evil.example";
         assertThrows(IllegalStateException.class, () -> keys().candidates("k1"));

@@ -246,6 +246,24 @@ class OnboardingTest {
     }
 
     @Test
+    void shreddingATenantsKeysForgetsTheNamesOfItsCallersAtOnce() {
+        String code = freshCode();
+        String slug = unique("shred-");
+        Api.as(OPERATOR).body(Map.of("slug", slug, "name", "Shredby", "municipalityCode", code))
+                .post("/api/v1/operator/tenants").then().statusCode(201);
+        String citizen = FakeStaffIdp.citizenToken(code, "0404044444", "Signe Slet");
+        String before = Api.as(citizen).get("/api/v1/me").then().statusCode(200).body("name", equalTo("Signe Slet"))
+                .extract().path("id");
+        String admin = FakeStaffIdp.clientCredentialsToken(code, FakeStaffIdp.CASE_SYSTEM_CLIENT, "admin");
+        Api.as(admin).body(Map.of("confirm", slug)).post("/api/v1/admin/keys/shred").then().statusCode(200);
+        // the same token: its cached caller (with the decrypted name) is gone; resolved again, the CPR's blind
+        // index under the new keys finds nothing of the shredded past, so the citizen starts afresh
+        Api.as(citizen).get("/api/v1/me").then().statusCode(200).body("id", not(equalTo(before)));
+        Api.as(admin).get("/api/v1/admin/audit?action=keys.shredded").then().statusCode(200)
+                .body("items", hasSize(1)).body("items[0].actor.kind", equalTo("service"));
+    }
+
+    @Test
     void theAuditTrailIsAppendOnly() {
         pool.query(
                 """
