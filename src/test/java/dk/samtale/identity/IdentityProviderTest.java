@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.regex.Matcher;
@@ -108,6 +109,27 @@ class IdentityProviderTest {
         double malformed = refused("malformed");
         TokenTrustTest.assertUnauthorized(Api.as("not.a.jwt").get("/api/v1/me").then());
         assertEquals(malformed + 1, refused("malformed"));
+    }
+
+    @Test
+    void refusedTokensOverHttpLeaveOneShortLineEachAndNoStackTrace() throws Exception {
+        java.nio.file.Path log = java.nio.file.Path.of("target/test-service.log");
+        long from = java.nio.file.Files.size(log);
+        String junk = FakeStaffIdp.staffTokenWithKeyId("junk", TESTBY_CODE);
+        String noTenant = FakeStaffIdp.staffToken("998", "s", "S", "unit-x");
+        for (int i = 0; i < 100; i++) {
+            Api.as(i % 2 == 0 ? junk : noTenant).get("/api/v1/me").then().statusCode(401);
+            Api.as("garbage." + i + ".x").get("/api/v1/conversations").then().statusCode(401);
+        }
+        String added;
+        try (var in = java.nio.file.Files.newInputStream(log)) {
+            in.skipNBytes(from);
+            added = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(added.contains("token refused: unknown-tenant"), "the reason is logged");
+        assertFalse(added.contains("\tat "), "no stack trace");
+        assertFalse(added.contains("Exception"), "no exception");
+        assertFalse(added.contains(junk) || added.contains(noTenant), "no token");
     }
 
     static double refused(String reason) {
