@@ -264,6 +264,46 @@ class OnboardingTest {
     }
 
     @Test
+    void everyStaffActionOfTheIssueLandsInTheTrailWithIdsOnly() throws Exception {
+        String testby = "00000000-0000-7000-8000-000000000001";
+        String group = unique("audit-");
+        String unit = Api.as(OPERATOR).body(Map.of("name", unique("Revision "), "externalIds", List.of(group)))
+                .post("/api/v1/operator/tenants/" + testby + "/units").then().statusCode(201).extract().path("id");
+        String staff = Tokens.staff("testby", unique("r-"), "Rikke Revision", group);
+        String staffId = Api.as(staff).get("/api/v1/me").then().statusCode(200).extract().path("id");
+        String conversation = World.openConversation(World.citizenA(), unit);
+        String c = "/api/v1/conversations/" + conversation;
+        Api.as(staff).post(c + "/close").then().statusCode(200);
+        Api.as(staff).post(c + "/reopen").then().statusCode(200);
+        Api.as(staff).body(Map.of("caseNumber", "2026-000001", "kleClass", "15.17.06")).put(c + "/case").then()
+                .statusCode(200);
+        String note = Api.as(staff).body(Map.of("body", "Hemmelig note om borgeren")).post(c + "/notes").then()
+                .statusCode(201).extract().path("id");
+        String templates = "/api/v1/units/" + unit + "/templates";
+        String template = Api.as(staff).body(Map.of("title", "Hej", "body", "Hej med dig")).post(templates).then()
+                .statusCode(201).extract().path("id");
+        Api.as(staff).body(Map.of("title", "Hej!", "body", "Hej med dig")).put(templates + "/" + template).then()
+                .statusCode(200);
+        Api.as(staff).delete(templates + "/" + template).then().statusCode(204);
+        Api.as(staff).body(Map.of("timeZone", "Europe/Copenhagen", "weekly", Map.of(), "enabled", false))
+                .put("/api/v1/units/" + unit + "/office-hours").then().statusCode(200);
+        String admin = Tokens.service("testby", "testby-admin", "admin");
+        String trail = Api.as(admin).get("/api/v1/admin/audit?limit=200&actorId=" + staffId).then().statusCode(200)
+                .body("items.action", containsInAnyOrder("office-hours.changed", "template.deleted",
+                        "template.updated", "template.created", "note.added", "conversation.case-reference-set",
+                        "conversation.reopened", "conversation.closed"))
+                .body("items.find { it.action == 'note.added' }.targetId", equalTo(note))
+                .body("items.find { it.action == 'note.added' }.detail.conversationId", equalTo(conversation))
+                .extract().asString();
+        assertFalse(trail.contains("Hemmelig"), "no note text");
+        assertFalse(trail.contains("2026-000001"), "the case number stays in the conversation");
+        Api.as(admin).get("/api/v1/admin/audit?targetId=" + conversation).then().statusCode(200)
+                .body("items", hasSize(3));
+        Api.as(admin).get("/api/v1/admin/audit?action=nonsense").then().statusCode(400);
+        Api.as(World.staffX()).get("/api/v1/admin/audit").then().statusCode(403);
+    }
+
+    @Test
     void theAuditTrailIsAppendOnly() {
         pool.query(
                 """
