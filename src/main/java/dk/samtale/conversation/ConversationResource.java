@@ -123,6 +123,21 @@ public class ConversationResource {
         }
     }
 
+    public record Transfer(UUID unitId) {
+    }
+
+    /**
+     * Staff of the conversation's unit: hand it to another unit of the tenant (204). The citizen gets a
+     * system message; the new unit sees the whole history; nobody is assigned.
+     */
+    @POST
+    @Path("/{id}/transfer")
+    @RolesAllowed("staff")
+    public Uni<RestResponse<Void>> transfer(@PathParam("id") UUID id, Transfer body) {
+        Transfer b = require(body);
+        return caller().flatMap(c -> conversations.transfer(c, id, b.unitId())).map(x -> RestResponse.noContent());
+    }
+
     /**
      * Staff of the conversation's unit: the case number (sagsnummer), KLE class and action facet that
      * journal entries carry from now on; entries made before keep what was known then.

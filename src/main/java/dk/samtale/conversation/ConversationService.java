@@ -3,6 +3,7 @@ package dk.samtale.conversation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dk.samtale.audit.AuditAction;
+import dk.samtale.audit.AuditActor;
+import dk.samtale.audit.AuditEvent;
+import dk.samtale.audit.AuditTrail;
 import dk.samtale.identity.Caller;
+import dk.samtale.identity.Directory;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.Times;
 import dk.samtale.platform.Uuid7;
@@ -33,15 +39,21 @@ public class ConversationService {
     private final SmsReach smsReach;
     private final Fanout fanout;
     private final Clock clock;
+    private final Directory directory;
+    private final MessageService messages;
+    private final AuditTrail audit;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
-            Clock clock, SmsReach smsReach) {
+            Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit) {
         this.conversations = conversations;
         this.queries = queries;
         this.pool = pool;
         this.smsReach = smsReach;
         this.fanout = fanout;
         this.clock = clock;
+        this.directory = directory;
+        this.messages = messages;
+        this.audit = audit;
     }
 
     public Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, ConversationQueries.View view,
@@ -111,12 +123,82 @@ public class ConversationService {
         return conversations.persist(c);
     }
 
+    /** Staff of the unit: to a staff member of the conversation's unit (else 404), or unassigned with null. */
     public Uni<ConversationView> assign(Caller caller, UUID id, UUID staffId) {
         Uni<Void> check = staffId == null
                 ? Uni.createFrom().voidItem()
-                : exists("SELECT 1 FROM staff_member WHERE id = $1 AND tenant_id = $2", staffId, caller.tenantId(),
-                        "staff member").replaceWithVoid();
-        return check.flatMap(x -> update(caller, id, c -> c.assigneeId = staffId)).flatMap(c -> changed(caller, c));
+                : visibleToStaff(caller, id)
+                        .flatMap(a -> directory.isStaffOfUnit(caller.tenantId(), staffId, a.route().unitId()))
+                        .map(member -> {
+                            if (!member) {
+                                throw ProblemException.notFound("staff member");
+                            }
+                            return null;
+                        });
+        return check.flatMap(x -> update(caller, id, c -> c.assigneeId = staffId))
+                .call(c -> audited(caller, AuditAction.CONVERSATION_ASSIGNED, c,
+                        staffId == null ? Map.of() : Map.of("staffId", staffId.toString())))
+                .flatMap(c -> changed(caller, c));
+    }
+
+    /**
+     * Staff of the conversation's unit hand it to another unit of the tenant: the new unit sees it with its
+     * whole history, the old unit no longer does, nobody is assigned, and the citizen is told by a system
+     * message. 404 for a conversation the caller cannot see or a unit of another tenant.
+     */
+    public Uni<Void> transfer(Caller caller, UUID id, UUID unitId) {
+        if (unitId == null) {
+            throw ProblemException.invalid("unitId", "is required");
+        }
+        return visibleToStaff(caller, id).flatMap(before -> directory.unitName(caller.tenantId(), unitId)
+                .flatMap(unitName -> {
+                    if (unitName == null) {
+                        throw ProblemException.notFound("unit");
+                    }
+                    if (unitId.equals(before.route().unitId())) {
+                        throw ProblemException.invalid("unitId", "is the conversation's unit already");
+                    }
+                    // one statement, not the entity: unit_id is not an entity-updatable column, so no
+                    // concurrent close or assign that loaded the row before can write the old unit back
+                    return pool.preparedQuery("""
+                            UPDATE conversation SET unit_id = $3, assignee_id = NULL, updated_at = $4
+                            WHERE id = $1 AND tenant_id = $2 AND unit_id = $5
+                            RETURNING citizen_id""")
+                            .execute(Tuple.of(id, caller.tenantId(), unitId, Times.utc(Times.now(clock)),
+                                    before.route().unitId()))
+                            .flatMap(rows -> {
+                                if (rows.size() == 0) {
+                                    throw ProblemException.notFound("conversation"); // moved meanwhile
+                                }
+                                Route route = new Route(caller.tenantId(), unitId, before.route().citizenId(), id);
+                                // after commit: the old unit's views drop it, the new unit's gain it
+                                fanout.publish(new ConversationEvent.Changed(before.route()));
+                                fanout.publish(new ConversationEvent.Changed(route));
+                                return audit.record(new AuditEvent(caller.tenantId(), AuditActor.of(caller),
+                                        AuditAction.CONVERSATION_TRANSFERRED, "conversation", id,
+                                        Map.of("fromUnitId", before.route().unitId().toString(), "toUnitId",
+                                                unitId.toString())))
+                                        .flatMap(x -> messages.postAsSystem(route, "transfer:" + Uuid7.next(clock),
+                                                "Din samtale er flyttet til " + unitName + "."));
+                            });
+                }))
+                .replaceWithVoid();
+    }
+
+    private Uni<ConversationQueries.Access> visibleToStaff(Caller caller, UUID id) {
+        if (!caller.isStaff()) {
+            throw ProblemException.notFound("conversation");
+        }
+        return queries.access(caller, id).map(a -> {
+            if (a == null) {
+                throw ProblemException.notFound("conversation");
+            }
+            return a;
+        });
+    }
+
+    private Uni<Void> audited(Caller caller, AuditAction action, Conversation c, Map<String, String> detail) {
+        return audit.record(new AuditEvent(c.tenantId, AuditActor.of(caller), action, "conversation", c.id, detail));
     }
 
     /** The case reference journal entries carry from now on (staff of the unit); null clears a field. */
@@ -125,15 +207,19 @@ public class ConversationService {
             c.caseNumber = ref.caseNumber();
             c.kleClass = ref.kleClass();
             c.actionFacet = ref.actionFacet();
-        }).flatMap(c -> changed(caller, c));
+        }).call(c -> audited(caller, AuditAction.CASE_REFERENCE_SET, c, Map.of())).flatMap(c -> changed(caller, c));
     }
 
     public Uni<ConversationView> close(Caller caller, UUID id) {
-        return update(caller, id, c -> c.status = Conversation.Status.closed).flatMap(c -> changed(caller, c));
+        return update(caller, id, c -> c.status = Conversation.Status.closed)
+                .call(c -> audited(caller, AuditAction.CONVERSATION_CLOSED, c, Map.of()))
+                .flatMap(c -> changed(caller, c));
     }
 
     public Uni<ConversationView> reopen(Caller caller, UUID id) {
-        return update(caller, id, c -> c.status = Conversation.Status.open).flatMap(c -> changed(caller, c));
+        return update(caller, id, c -> c.status = Conversation.Status.open)
+                .call(c -> audited(caller, AuditAction.CONVERSATION_REOPENED, c, Map.of()))
+                .flatMap(c -> changed(caller, c));
     }
 
     /**

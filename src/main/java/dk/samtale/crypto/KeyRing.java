@@ -45,12 +45,15 @@ public class KeyRing {
     private final MessageCipher cipher;
     private final KeyEncryptionKeys keks;
     private final Clock clock;
+    private final jakarta.enterprise.event.Event<KeysShredded> shredded;
 
-    KeyRing(Pool pool, MessageCipher cipher, KeyEncryptionKeys keks, Clock clock) {
+    KeyRing(Pool pool, MessageCipher cipher, KeyEncryptionKeys keks, Clock clock,
+            jakarta.enterprise.event.Event<KeysShredded> shredded) {
         this.pool = pool;
         this.cipher = cipher;
         this.keks = keks;
         this.clock = clock;
+        this.shredded = shredded;
     }
 
     /** The tenant's keys, creating its first data and index keys if it has none. */
@@ -134,6 +137,8 @@ public class KeyRing {
                 .invoke(n -> {
                     cache.remove(tenantId);
                     LOG.warnf("Tenant %s: %d keys destroyed (crypto-shredding)", tenantId, n);
+                    // what other features decrypted from this tenant (citizen names) must go too
+                    shredded.fire(new KeysShredded(tenantId));
                 });
     }
 

@@ -32,6 +32,7 @@ import dk.samtale.identity.IdentityConfig;
  * where the demo issuers' {@code jwks} settings point; the private halves never leave memory, so a
  * restart invalidates old demo tokens and no private key is ever on disk or in git.
  */
+@io.quarkus.runtime.Startup // keys written at start, before any request can read the key files
 @ApplicationScoped
 @IfBuildProfile("demo")
 class DevTokens {
@@ -58,11 +59,13 @@ class DevTokens {
     DevTokens(IdentityConfig identity) {
         identity.issuers().forEach((name, issuer) -> {
             KeyPair pair = rsa();
-            String kid = "demo-" + name;
+            // a key id of its own per run: a key set read before this run's was written (a token of the
+            // previous run arriving first) names other ids, so the first token of this run reloads it
+            String kid = "demo-" + name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
             RsaJsonWebKey jwk = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) pair.getPublic());
             jwk.setKeyId(kid);
             jwk.setAlgorithm("RS256");
-            write(Path.of(issuer.jwks()), new JsonWebKeySet(jwk).toJson());
+            issuer.jwks().ifPresent(file -> write(Path.of(file), new JsonWebKeySet(jwk).toJson()));
             signers.put(issuer.kind(), new Signer(issuer.issuer(), kid, pair.getPrivate()));
         });
     }

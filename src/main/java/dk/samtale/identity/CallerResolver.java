@@ -8,7 +8,6 @@ import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.cache.CacheResult;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -21,9 +20,11 @@ import dk.samtale.platform.Times;
 import dk.samtale.platform.Uuid7;
 
 /**
- * Turns a verified token into a {@link Caller}: finds the tenant, registers the citizen (by CPR) or
- * staff member (by subject) on first sight, and maps a staff member's groups to units. Cached per
- * token, so a busy client costs one lookup per token, not one per request.
+ * Turns a verified token into a {@link Caller}: finds the tenant (by the issuer's slug or the token's
+ * municipality code), registers the citizen (by CPR) or staff member (by subject) on first sight, and
+ * maps a staff member's groups to units (recording them, so that only staff of a unit can be assigned
+ * its conversations). Cached per token ({@link CallerCache}), so a busy client costs one lookup per
+ * token, not one per request.
  */
 @ApplicationScoped
 public class CallerResolver {
@@ -31,11 +32,15 @@ public class CallerResolver {
     private final Pool pool;
     private final Citizens citizens;
     private final Clock clock;
+    private final CallerCache cache;
+    private final RefusedTokens refused;
 
-    CallerResolver(Pool pool, Citizens citizens, Clock clock) {
+    CallerResolver(Pool pool, Citizens citizens, Clock clock, CallerCache cache, RefusedTokens refused) {
         this.pool = pool;
         this.citizens = citizens;
         this.clock = clock;
+        this.cache = cache;
+        this.refused = refused;
     }
 
     /** The caller behind an authenticated identity; fails with 401 when there is none. */
@@ -49,27 +54,40 @@ public class CallerResolver {
         return resolve(token);
     }
 
-    @CacheResult(cacheName = "callers")
     public Uni<Caller> resolve(VerifiedToken token) {
-        return pool.preparedQuery("SELECT id, name FROM tenant WHERE slug = $1").execute(Tuple.of(token.tenant()))
-                .onItem().transformToUni(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(new AuthenticationFailedException("unknown tenant"));
-                    }
-                    Row tenant = rows.iterator().next();
-                    UUID tenantId = tenant.getUUID("id");
-                    String tenantName = tenant.getString("name");
-                    return switch (token.kind()) {
-                        case citizen -> citizens.findOrRegister(tenantId, token.cpr(), token.name())
-                                .map(found -> new Caller(token.kind(), tenantId, tenantName, found.id(), found.name(),
-                                        Set.of(), Set.of("citizen"), token.expiresAt()));
-                        case staff -> staff(token, tenantId).flatMap(id -> units(tenantId, token.groups())
-                                .map(units -> new Caller(token.kind(), tenantId, tenantName, id, token.name(), units,
-                                        Set.of("staff"), token.expiresAt())));
-                        case service -> Uni.createFrom().item(new Caller(token.kind(), tenantId, tenantName, null,
-                                token.subject(), Set.of(), token.groups(), token.expiresAt()));
-                    };
-                });
+        Caller cached = cache.get(token);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return load(token).invoke(caller -> cache.put(token, caller));
+    }
+
+    private Uni<Caller> load(VerifiedToken token) {
+        Uni<RowSet<Row>> tenantRows = token.tenant() != null
+                ? pool.preparedQuery("SELECT id, name FROM tenant WHERE slug = $1").execute(Tuple.of(token.tenant()))
+                : token.tenantCode() != null
+                        ? pool.preparedQuery("SELECT id, name FROM tenant WHERE municipality_code = $1")
+                                .execute(Tuple.of(token.tenantCode()))
+                        : Uni.createFrom().nullItem();
+        return tenantRows.onItem().transformToUni(rows -> {
+            if (rows == null || rows.size() == 0) {
+                // e.g. a valid token before the operator created its tenant: one log line, no stack trace
+                return Uni.createFrom().failure(refused.refuse(Refusal.UNKNOWN_TENANT, null));
+            }
+            Row tenant = rows.iterator().next();
+            UUID tenantId = tenant.getUUID("id");
+            String tenantName = tenant.getString("name");
+            return switch (token.kind()) {
+                case citizen -> citizens.findOrRegister(tenantId, token.cpr(), token.name())
+                        .map(found -> new Caller(token.kind(), tenantId, tenantName, found.id(), found.name(),
+                                Set.of(), Set.of("citizen"), token.expiresAt()));
+                case staff -> staff(token, tenantId).flatMap(id -> units(tenantId, id, token.groups())
+                        .map(units -> new Caller(token.kind(), tenantId, tenantName, id, token.name(), units,
+                                Set.of("staff"), token.expiresAt())));
+                case service -> Uni.createFrom().item(new Caller(token.kind(), tenantId, tenantName, null,
+                        token.subject(), Set.of(), token.groups(), token.expiresAt()));
+            };
+        });
     }
 
     private Uni<UUID> staff(VerifiedToken token, UUID tenantId) {
@@ -84,9 +102,16 @@ public class CallerResolver {
                 .map(rows -> rows.iterator().next().getUUID("id"));
     }
 
-    private Uni<Set<UUID>> units(UUID tenantId, Set<String> groups) {
-        return pool.preparedQuery("SELECT id FROM unit WHERE tenant_id = $1 AND external_id = ANY($2)")
-                .execute(Tuple.of(tenantId, groups.toArray(String[]::new)))
+    /** The units the groups name, recorded as the staff member's current memberships. */
+    private Uni<Set<UUID>> units(UUID tenantId, UUID staffId, Set<String> groups) {
+        return pool
+                .preparedQuery(
+                        """
+                                WITH u AS (SELECT DISTINCT unit_id FROM unit_external_id WHERE tenant_id = $1 AND external_id = ANY($2)),
+                                     gone AS (DELETE FROM staff_unit WHERE staff_id = $3 AND unit_id NOT IN (SELECT unit_id FROM u)),
+                                     added AS (INSERT INTO staff_unit (staff_id, unit_id) SELECT $3, unit_id FROM u ON CONFLICT DO NOTHING)
+                                SELECT unit_id AS id FROM u""")
+                .execute(Tuple.of(tenantId, groups.toArray(String[]::new), staffId))
                 .map(CallerResolver::ids);
     }
 

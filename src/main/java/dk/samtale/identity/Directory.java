@@ -49,6 +49,24 @@ public class Directory {
     }
 
     /**
+     * Whether this staff member of the tenant belongs to the unit, as their latest token said (recorded
+     * when their token was resolved): who may be assigned the unit's conversations.
+     */
+    public Uni<Boolean> isStaffOfUnit(UUID tenantId, UUID staffId, UUID unitId) {
+        return pool.preparedQuery("""
+                SELECT 1 FROM staff_unit su JOIN staff_member s ON s.id = su.staff_id
+                WHERE su.staff_id = $1 AND su.unit_id = $2 AND s.tenant_id = $3""")
+                .execute(Tuple.of(staffId, unitId, tenantId)).map(rows -> rows.size() > 0);
+    }
+
+    /** The unit's name, or null when the tenant has no such unit. */
+    public Uni<String> unitName(UUID tenantId, UUID unitId) {
+        return pool.preparedQuery("SELECT name FROM unit WHERE id = $1 AND tenant_id = $2")
+                .execute(Tuple.of(unitId, tenantId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("name"));
+    }
+
+    /**
      * Finds the citizen with this CPR in the caller's tenant, registering them if they are new (staff
      * may write to a citizen who has not used the app yet). The CPR is never logged.
      */

@@ -36,11 +36,14 @@ public class DirectoryResource {
     private final SecurityIdentity identity;
     private final CallerResolver callers;
     private final Directory directory;
+    private final jakarta.enterprise.event.Event<CitizenLookedUp> lookedUp;
 
-    DirectoryResource(SecurityIdentity identity, CallerResolver callers, Directory directory) {
+    DirectoryResource(SecurityIdentity identity, CallerResolver callers, Directory directory,
+            jakarta.enterprise.event.Event<CitizenLookedUp> lookedUp) {
         this.identity = identity;
         this.callers = callers;
         this.directory = directory;
+        this.lookedUp = lookedUp;
     }
 
     /** Any authenticated caller. */
@@ -69,12 +72,16 @@ public class DirectoryResource {
         return callers.resolve(identity).flatMap(directory::staff).map(Items::new);
     }
 
-    /** Staff: find (or register) a citizen by CPR. POST, so the CPR never appears in a URL or access log. */
+    /**
+     * Staff: find (or register) a citizen by CPR. POST, so the CPR never appears in a URL or access log.
+     * Audited (ids only).
+     */
     @POST
     @Path("/citizens/lookup")
     @RolesAllowed("staff")
     public Uni<Directory.Entry> lookup(CprLookup body) {
         String cpr = body == null ? null : body.cpr();
-        return callers.resolve(identity).flatMap(c -> directory.citizenByCpr(c, cpr));
+        return callers.resolve(identity).flatMap(c -> directory.citizenByCpr(c, cpr)
+                .invoke(found -> lookedUp.fire(new CitizenLookedUp(c.tenantId(), c.id(), found.id()))));
     }
 }

@@ -72,6 +72,6 @@ class RequestLimits {
         VerifiedToken token = identity == null || identity.isAnonymous()
                 ? null
                 : identity.getAttribute(VerifiedToken.ATTRIBUTE);
-        return token == null ? null : token.kind() + "/" + token.tenant() + "/" + token.subject();
+        return token == null ? null : token.kind() + "/" + token.tenantKey() + "/" + token.subject();
     }
 }

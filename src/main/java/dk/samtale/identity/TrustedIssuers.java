@@ -1,13 +1,18 @@
 package dk.samtale.identity;
 
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -15,11 +20,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.runtime.Startup;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -34,37 +41,50 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Verifies bearer tokens from any configured issuer (SmallRye JWT does one issuer per application):
- * the unverified {@code iss} only selects the issuer's own parser, which then checks signature,
- * issuer, expiry and audience. Runs before SmallRye's single-issuer validator.
+ * the unverified {@code iss}, {@code aud} and client only select the configuration entry (see
+ * {@link IssuerRules}); that entry's parser then checks signature, issuer, expiry and audience with the
+ * entry's keys ({@link IssuerKeys}: file, URL or OIDC discovery, rotation picked up without restart).
+ * Created at start, so a configuration that could match one token to two entries stops the service.
+ * Runs before SmallRye's single-issuer validator.
  */
+@Startup
 @ApplicationScoped
 class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
 
     private static final Logger LOG = Logger.getLogger(TrustedIssuers.class);
     private static final Pattern CPR = Pattern.compile("\\d{10}");
     private static final Set<String> SERVICE_ROLES = Set.of("journal-reader", "admin");
+    static final String PLATFORM_ADMIN = "platform-admin";
 
-    private record Trusted(IdentityConfig.Issuer config, DefaultJWTParser parser) {
+    private record Trusted(IssuerRules.Entry entry, DefaultJWTParser parser, IssuerKeys keys) {
     }
 
-    private final Map<String, Trusted> byIssuer = new HashMap<>();
+    private final Map<String, List<Trusted>> byIssuer = new HashMap<>();
     private final ObjectMapper json;
+    private final RefusedTokens refused;
 
-    TrustedIssuers(IdentityConfig config, ObjectMapper json) {
+    TrustedIssuers(IdentityConfig config, ObjectMapper json, RefusedTokens refused, Clock clock) {
         this.json = json;
-        config.issuers().forEach((name, issuer) -> {
-            JWTAuthContextInfo info = new JWTAuthContextInfo(issuer.jwks(), issuer.issuer());
+        this.refused = refused;
+        IssuerRules.check(config.issuers());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        new TreeMap<>(config.issuers()).forEach((name, issuer) -> {
+            JWTAuthContextInfo info = new JWTAuthContextInfo((String) null, issuer.issuer());
             info.setSignatureAlgorithm(issuer.algorithms().stream().map(SignatureAlgorithm::fromAlgorithm)
                     .collect(Collectors.toSet()));
             issuer.audience().ifPresent(aud -> info.setExpectedAudience(Set.of(aud)));
             info.setClockSkew(30);
-            info.setJwksRefreshInterval(10);
-            byIssuer.put(issuer.issuer(), new Trusted(issuer, new DefaultJWTParser(info)));
+            IssuerKeys keys = new IssuerKeys(name, issuer.issuer(), issuer.jwks(), issuer.keyRefreshInterval(), http,
+                    json, clock);
+            byIssuer.computeIfAbsent(issuer.issuer(), k -> new ArrayList<>())
+                    .add(new Trusted(new IssuerRules.Entry(name, issuer), new DefaultJWTParser(info), keys));
         });
         if (byIssuer.isEmpty()) {
             LOG.warn("No token issuers configured (samtale.identity.issuers): every API call will be refused");
         } else {
-            LOG.infof("Trusting %d token issuers: %s", byIssuer.size(), config.issuers().keySet());
+            LOG.infof("Trusting %d token issuer entries: %s", config.issuers().size(),
+                    new TreeMap<>(config.issuers()).keySet());
         }
     }
 
@@ -86,43 +106,62 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
         return context.runBlocking(() -> verify(request.getToken().getToken()));
     }
 
+    /** The unverified parts that select an entry: header's kid, claims iss/aud/client. */
+    private record Unverified(String kid, String iss, Set<String> audiences, String client) {
+    }
+
     private SecurityIdentity verify(String token) {
-        Trusted trusted = byIssuer.get(unverifiedIssuer(token));
-        if (trusted == null) {
-            throw fail("token from an issuer that is not trusted");
+        Unverified u = unverified(token);
+        List<Trusted> candidates = byIssuer.get(u.iss());
+        if (candidates == null) {
+            throw refused.refuse(Refusal.UNTRUSTED_ISSUER, null);
         }
-        JsonWebToken jwt;
-        try {
-            jwt = trusted.parser().parse(token);
-        } catch (ParseException e) {
-            throw fail("token rejected: " + rootMessage(e));
-        }
-        IdentityConfig.Issuer cfg = trusted.config();
+        List<IssuerRules.Entry> entries = candidates.stream().map(Trusted::entry).toList();
+        IssuerRules.Entry entry = IssuerRules.select(entries, u.audiences(), u.client())
+                .orElseThrow(() -> refused.refuse(Refusal.NO_MATCHING_ENTRY, null));
+        Trusted trusted = candidates.stream().filter(t -> t.entry() == entry).findFirst().orElseThrow();
+        String name = entry.name();
+        JsonWebToken jwt = parse(trusted, token, u.kid());
+        IdentityConfig.Issuer cfg = entry.config();
         Set<String> groups = groups(jwt, cfg.groupClaims());
-        String name = jwt.getClaim(cfg.nameClaim());
+        String client = u.client();
+        CallerKind kind = IssuerRules.kind(cfg, client, claim(jwt, "idtyp"), groups);
+        String displayName = claim(jwt, cfg.nameClaim());
         String cpr = null;
         Set<String> roles = new HashSet<>();
-        roles.add(cfg.kind().name());
-        switch (cfg.kind()) {
+        roles.add(kind.name());
+        switch (kind) {
             case citizen -> {
-                cpr = jwt.getClaim(cfg.cprClaim());
+                cpr = claim(jwt, cfg.cprClaim());
                 if (cpr == null || !CPR.matcher(cpr).matches()) {
-                    throw fail("citizen token without a valid CPR claim");
+                    throw refused.refuse(Refusal.NO_CPR, name);
                 }
-                Object loa = jwt.getClaim(cfg.loaClaim());
-                if (loa == null || !cfg.acceptedLoa().contains(loa.toString())) {
-                    throw fail("citizen token below the required assurance level");
+                String loa = claim(jwt, cfg.loaClaim());
+                if (loa == null || !cfg.acceptedLoa().contains(loa)) {
+                    throw refused.refuse(Refusal.LOW_ASSURANCE, name);
                 }
             }
             case staff -> {
-                if (name == null || name.isBlank()) {
-                    throw fail("staff token without a name");
+                if (displayName == null || displayName.isBlank()) {
+                    throw refused.refuse(Refusal.NO_NAME, name);
                 }
             }
-            case service -> groups.stream().filter(SERVICE_ROLES::contains).forEach(roles::add);
+            case service -> {
+                groups.stream().filter(SERVICE_ROLES::contains).forEach(roles::add);
+                if (cfg.platformOperators() && groups.contains(PLATFORM_ADMIN)) {
+                    roles.add(PLATFORM_ADMIN);
+                }
+            }
         }
-        VerifiedToken verified = new VerifiedToken(cfg.kind(), cfg.tenant(), jwt.getSubject(), name, cpr,
-                Set.copyOf(groups), Instant.ofEpochSecond(jwt.getExpirationTime()));
+        String tenantCode = null;
+        if (cfg.tenantClaim().isPresent()) {
+            tenantCode = claim(jwt, cfg.tenantClaim().get());
+            if (tenantCode == null || tenantCode.isBlank()) {
+                throw refused.refuse(Refusal.NO_TENANT_CLAIM, name);
+            }
+        }
+        VerifiedToken verified = new VerifiedToken(kind, cfg.tenant().orElse(null), tenantCode, jwt.getSubject(),
+                client, displayName, cpr, Set.copyOf(groups), Instant.ofEpochSecond(jwt.getExpirationTime()));
         // The principal is the subject alone, not the parsed JsonWebToken: an open socket keeps its identity
         // for its whole life, and the full claim set (jose4j JwtClaims with its raw JSON and claim map, the
         // raw token) would stay with every idle connection. Everything the service uses is in VerifiedToken.
@@ -133,19 +172,94 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
                 .build();
     }
 
-    private String unverifiedIssuer(String token) {
+    private JsonWebToken parse(Trusted trusted, String token, String kid) {
+        String name = trusted.entry().name();
+        List<IssuerKeys.Key> keys;
+        try {
+            keys = trusted.keys().candidates(kid);
+        } catch (IllegalStateException e) {
+            throw refused.refuse(Refusal.KEYS_UNAVAILABLE, name);
+        }
+        if (keys.isEmpty()) {
+            throw refused.refuse(Refusal.UNKNOWN_KEY, name);
+        }
+        Refusal last = Refusal.BAD_SIGNATURE;
+        for (IssuerKeys.Key key : keys) {
+            try {
+                return trusted.parser().verify(token, key.key());
+            } catch (ParseException e) {
+                last = reason(e);
+                if (last != Refusal.BAD_SIGNATURE) {
+                    break; // the signature was fine; another key will not make the claims right
+                }
+            }
+        }
+        throw refused.refuse(last, name);
+    }
+
+    private static Refusal reason(ParseException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidJwtException invalid) {
+                if (invalid.hasExpired()) {
+                    return Refusal.EXPIRED;
+                }
+                if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID)
+                        || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
+                    return Refusal.WRONG_AUDIENCE;
+                }
+                if (invalid.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                    return Refusal.BAD_SIGNATURE;
+                }
+                return Refusal.INVALID;
+            }
+            if (t instanceof org.jose4j.lang.JoseException || t instanceof java.security.GeneralSecurityException) {
+                return Refusal.BAD_SIGNATURE;
+            }
+        }
+        return Refusal.INVALID;
+    }
+
+    private Unverified unverified(String token) {
         String[] parts = token.split("\\.");
         if (parts.length != 3) {
-            throw fail("not a signed JWT");
+            throw refused.refuse(Refusal.MALFORMED, null);
         }
         try {
-            JsonNode claims = json
-                    .readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-            JsonNode iss = claims.get("iss");
-            return iss == null ? "" : iss.asText();
+            JsonNode header = json.readTree(decode(parts[0]));
+            JsonNode claims = json.readTree(decode(parts[1]));
+            Set<String> audiences = new HashSet<>();
+            JsonNode aud = claims.get("aud");
+            if (aud != null && aud.isArray()) {
+                aud.forEach(a -> audiences.add(a.asText()));
+            } else if (aud != null) {
+                audiences.add(aud.asText());
+            }
+            String client = text(claims, "azp");
+            if (client == null) {
+                client = text(claims, "client_id");
+            }
+            if (client == null) {
+                client = text(claims, "appid");
+            }
+            return new Unverified(text(header, "kid"), text(claims, "iss") == null ? "" : text(claims, "iss"),
+                    audiences, client);
         } catch (Exception e) {
-            throw fail("token payload is not JSON");
+            throw refused.refuse(Refusal.MALFORMED, null);
         }
+    }
+
+    private static String decode(String part) {
+        return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    private static String claim(JsonWebToken jwt, String name) {
+        Object v = jwt.getClaim(name);
+        return v == null ? null : unquote(v.toString());
     }
 
     private static Set<String> groups(JsonWebToken jwt, List<String> claims) {
@@ -164,19 +278,5 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
     private static String unquote(String s) {
         // JSON-P string values print with their quotes
         return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName();
-    }
-
-    private static AuthenticationFailedException fail(String reason) {
-        // The reason is logged at debug level only: it never contains the token or its claims.
-        LOG.debugf("authentication failed: %s", reason);
-        return new AuthenticationFailedException(reason);
     }
 }

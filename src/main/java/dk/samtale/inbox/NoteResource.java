@@ -1,5 +1,6 @@
 package dk.samtale.inbox;
 
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -14,6 +15,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.audit.AuditAction;
+import dk.samtale.audit.AuditActor;
+import dk.samtale.audit.AuditEvent;
+import dk.samtale.audit.AuditTrail;
 import dk.samtale.identity.CallerResolver;
 import dk.samtale.platform.Items;
 
@@ -32,11 +37,13 @@ public class NoteResource {
     private final SecurityIdentity identity;
     private final CallerResolver callers;
     private final Notes notes;
+    private final AuditTrail audit;
 
-    NoteResource(SecurityIdentity identity, CallerResolver callers, Notes notes) {
+    NoteResource(SecurityIdentity identity, CallerResolver callers, Notes notes, AuditTrail audit) {
         this.identity = identity;
         this.callers = callers;
         this.notes = notes;
+        this.audit = audit;
     }
 
     @GET
@@ -47,7 +54,9 @@ public class NoteResource {
     @POST
     public Uni<RestResponse<Notes.Note>> add(@PathParam("id") UUID id, NoteInput body) {
         NoteInput b = TemplateResource.require(body);
-        return callers.resolve(identity).flatMap(c -> notes.add(c, id, b.body()))
+        return callers.resolve(identity).flatMap(c -> notes.add(c, id, b.body())
+                .call(n -> audit.record(new AuditEvent(c.tenantId(), AuditActor.of(c), AuditAction.NOTE_ADDED, "note",
+                        n.id(), Map.of("conversationId", id.toString())))))
                 .map(n -> RestResponse.status(Response.Status.CREATED, n));
     }
 }

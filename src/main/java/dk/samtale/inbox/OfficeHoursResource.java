@@ -13,6 +13,10 @@ import jakarta.ws.rs.PathParam;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.audit.AuditAction;
+import dk.samtale.audit.AuditActor;
+import dk.samtale.audit.AuditEvent;
+import dk.samtale.audit.AuditTrail;
 import dk.samtale.identity.CallerResolver;
 
 /** A unit's opening hours and automatic reply. Staff of the unit, or an admin of the tenant. */
@@ -27,11 +31,13 @@ public class OfficeHoursResource {
     private final SecurityIdentity identity;
     private final CallerResolver callers;
     private final OfficeHours hours;
+    private final AuditTrail audit;
 
-    OfficeHoursResource(SecurityIdentity identity, CallerResolver callers, OfficeHours hours) {
+    OfficeHoursResource(SecurityIdentity identity, CallerResolver callers, OfficeHours hours, AuditTrail audit) {
         this.identity = identity;
         this.callers = callers;
         this.hours = hours;
+        this.audit = audit;
     }
 
     @GET
@@ -43,6 +49,8 @@ public class OfficeHoursResource {
     public Uni<OfficeHours.Hours> put(@PathParam("unitId") UUID unitId, HoursInput body) {
         HoursInput b = TemplateResource.require(body);
         return callers.resolve(identity)
-                .flatMap(c -> hours.put(c, unitId, b.timeZone(), b.weekly(), b.autoReply(), b.enabled()));
+                .flatMap(c -> hours.put(c, unitId, b.timeZone(), b.weekly(), b.autoReply(), b.enabled())
+                        .call(h -> audit.record(AuditEvent.of(c.tenantId(), AuditActor.of(c),
+                                AuditAction.OFFICE_HOURS_CHANGED, "unit", unitId))));
     }
 }

@@ -1,6 +1,7 @@
 package dk.samtale.inbox;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -16,6 +17,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.audit.AuditAction;
+import dk.samtale.audit.AuditActor;
+import dk.samtale.audit.AuditEvent;
+import dk.samtale.audit.AuditTrail;
+import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerResolver;
 import dk.samtale.platform.Items;
 import dk.samtale.platform.ProblemException;
@@ -31,11 +37,18 @@ public class TemplateResource {
     private final SecurityIdentity identity;
     private final CallerResolver callers;
     private final Templates templates;
+    private final AuditTrail audit;
 
-    TemplateResource(SecurityIdentity identity, CallerResolver callers, Templates templates) {
+    TemplateResource(SecurityIdentity identity, CallerResolver callers, Templates templates, AuditTrail audit) {
         this.identity = identity;
         this.callers = callers;
         this.templates = templates;
+        this.audit = audit;
+    }
+
+    private Uni<Void> audited(Caller c, AuditAction action, UUID unitId, UUID templateId) {
+        return audit.record(new AuditEvent(c.tenantId(), AuditActor.of(c), action, "template", templateId,
+                Map.of("unitId", unitId.toString())));
     }
 
     @GET
@@ -46,7 +59,8 @@ public class TemplateResource {
     @POST
     public Uni<RestResponse<Templates.Template>> create(@PathParam("unitId") UUID unitId, TemplateInput body) {
         TemplateInput b = require(body);
-        return callers.resolve(identity).flatMap(c -> templates.create(c, unitId, b.title(), b.body()))
+        return callers.resolve(identity).flatMap(c -> templates.create(c, unitId, b.title(), b.body())
+                .call(t -> audited(c, AuditAction.TEMPLATE_CREATED, unitId, t.id())))
                 .map(t -> RestResponse.ResponseBuilder.<Templates.Template>created(
                         URI.create("/api/v1/units/" + unitId + "/templates/" + t.id())).entity(t).build());
     }
@@ -56,13 +70,15 @@ public class TemplateResource {
     public Uni<Templates.Template> update(@PathParam("unitId") UUID unitId, @PathParam("id") UUID id,
             TemplateInput body) {
         TemplateInput b = require(body);
-        return callers.resolve(identity).flatMap(c -> templates.update(c, unitId, id, b.title(), b.body()));
+        return callers.resolve(identity).flatMap(c -> templates.update(c, unitId, id, b.title(), b.body())
+                .call(t -> audited(c, AuditAction.TEMPLATE_UPDATED, unitId, id)));
     }
 
     @DELETE
     @Path("/{id}")
     public Uni<RestResponse<Void>> delete(@PathParam("unitId") UUID unitId, @PathParam("id") UUID id) {
-        return callers.resolve(identity).flatMap(c -> templates.delete(c, unitId, id))
+        return callers.resolve(identity).flatMap(c -> templates.delete(c, unitId, id)
+                .call(x -> audited(c, AuditAction.TEMPLATE_DELETED, unitId, id)))
                 .map(x -> RestResponse.noContent());
     }
 

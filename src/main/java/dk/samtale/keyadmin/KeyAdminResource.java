@@ -12,6 +12,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.audit.AuditAction;
+import dk.samtale.audit.AuditActor;
+import dk.samtale.audit.AuditEvent;
+import dk.samtale.audit.AuditTrail;
 import dk.samtale.crypto.KeyEncryptionKeys;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.ReencryptionJob;
@@ -53,14 +57,20 @@ public class KeyAdminResource {
     private final KeyRing keys;
     private final KeyEncryptionKeys keks;
     private final ReencryptionJob job;
+    private final AuditTrail audit;
 
     KeyAdminResource(SecurityIdentity identity, CallerResolver callers, KeyRing keys, KeyEncryptionKeys keks,
-            ReencryptionJob job) {
+            ReencryptionJob job, AuditTrail audit) {
         this.identity = identity;
         this.callers = callers;
         this.keys = keys;
         this.keks = keks;
         this.job = job;
+        this.audit = audit;
+    }
+
+    private Uni<Void> audited(Caller c, AuditAction action) {
+        return audit.record(AuditEvent.of(c.tenantId(), AuditActor.of(c), action, "tenant", c.tenantId()));
     }
 
     @GET
@@ -73,14 +83,17 @@ public class KeyAdminResource {
     @Path("/rotate")
     public Uni<RestResponse<KeyStatus>> rotate() {
         return callers.resolve(identity).flatMap(c -> keys.rotate(c.tenantId()).invoke(id -> job.start(c.tenantId()))
-                .flatMap(id -> status(c))).map(s -> RestResponse.status(RestResponse.Status.ACCEPTED, s));
+                .call(id -> audited(c, AuditAction.KEYS_ROTATED)).flatMap(id -> status(c)))
+                .map(s -> RestResponse.status(RestResponse.Status.ACCEPTED, s));
     }
 
     /** Wraps the tenant's data keys under the current KEK (after a KEK rotation). */
     @POST
     @Path("/rewrap")
     public Uni<Rewrapped> rewrap() {
-        return callers.resolve(identity).flatMap(c -> keys.rewrap(c.tenantId())).map(Rewrapped::new);
+        return callers.resolve(identity)
+                .flatMap(c -> keys.rewrap(c.tenantId()).call(n -> audited(c, AuditAction.KEYS_REWRAPPED)))
+                .map(Rewrapped::new);
     }
 
     /** Crypto-shredding: the tenant's stored messages, CPR numbers and names become unreadable for good. */
@@ -91,7 +104,7 @@ public class KeyAdminResource {
             if (body == null || !slug.equals(body.confirm())) {
                 throw ProblemException.invalid("confirm", "must be the tenant's slug; shredding cannot be undone");
             }
-            return keys.shred(c.tenantId());
+            return keys.shred(c.tenantId()).call(n -> audited(c, AuditAction.KEYS_SHREDDED));
         })).map(Shredded::new);
     }
 

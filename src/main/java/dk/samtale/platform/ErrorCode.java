@@ -23,7 +23,10 @@ public enum ErrorCode {
                                                                                     "Internal error"),
     // SMS (dk.samtale.sms)
     NO_VERIFIED_PHONE("no-verified-phone", 409, "No verified phone number"), PHONE_IN_USE("phone-in-use", 409,
-            "Phone number in use"), WEBHOOK_SIGNATURE("webhook-signature", 401, "Invalid webhook signature");
+            "Phone number in use"), WEBHOOK_SIGNATURE("webhook-signature", 401, "Invalid webhook signature"),
+    // Onboarding (operator API, dk.samtale.operator)
+    TENANT_EXISTS("tenant-exists", 409, "Tenant exists"), EXTERNAL_ID_IN_USE("external-id-in-use", 409,
+            "External id in use");
 
     private final String code;
     private final int status;

@@ -65,6 +65,18 @@ public class TestIdentity implements QuarkusTestResourceLifecycleManager {
                 config.put(prefix + "jwks", jwks.toString());
                 config.put(prefix + "audience", AUDIENCE);
             }
+            // the operators' issuer: service clients with platform-admin, no tenant of their own
+            KeyPair operator = generate(dir, "operator");
+            RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) operator.getPublic());
+            jwk.setKeyId("operator");
+            Path jwks = dir.resolve("operator-jwks.json");
+            Files.writeString(jwks, new JsonWebKeySet(jwk).toJson());
+            String prefix = "samtale.identity.issuers.operator.";
+            config.put(prefix + "issuer", issuerUrl("operator"));
+            config.put(prefix + "kind", "service");
+            config.put(prefix + "platform-operators", "true");
+            config.put(prefix + "jwks", jwks.toString());
+            config.put(prefix + "audience", AUDIENCE);
             generate(dir, "rogue");
             System.setProperty(KEYS_DIR, dir.toString());
             return config;

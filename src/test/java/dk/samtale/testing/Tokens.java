@@ -40,6 +40,11 @@ public final class Tokens {
                 .sign("service-" + tenant, "service-" + tenant);
     }
 
+    /** A platform operator's service token (the operators' issuer, role platform-admin). */
+    public static String operator(String subject) {
+        return new Builder(claims("operator", subject).groups(Set.of("platform-admin"))).sign("operator", "operator");
+    }
+
     public static Builder citizenBuilder(String tenant, String cpr, String name, String loa) {
         return new Builder(claims("citizen-" + tenant, pseudonym(cpr)).claim("dk.cpr", cpr).claim("loa", loa)
                 .claim("name", name));

@@ -1,0 +1,39 @@
+package dk.samtale.audit;
+
+/** What can be audited; {@link #code()} is what is stored and what the API filters by. */
+public enum AuditAction {
+    CONVERSATION_ASSIGNED("conversation.assigned"), CONVERSATION_TRANSFERRED(
+            "conversation.transferred"), CONVERSATION_CLOSED("conversation.closed"), CONVERSATION_REOPENED(
+                    "conversation.reopened"), CASE_REFERENCE_SET("conversation.case-reference-set"), NOTE_ADDED(
+                            "note.added"), CITIZEN_LOOKED_UP("citizen.looked-up-by-cpr"), TEMPLATE_CREATED(
+                                    "template.created"), TEMPLATE_UPDATED("template.updated"), TEMPLATE_DELETED(
+                                            "template.deleted"), OFFICE_HOURS_CHANGED(
+                                                    "office-hours.changed"), TENANT_CREATED(
+                                                            "tenant.created"), TENANT_UPDATED(
+                                                                    "tenant.updated"), UNIT_CREATED(
+                                                                            "unit.created"), UNIT_UPDATED(
+                                                                                    "unit.updated"), SMS_SETTINGS_CHANGED(
+                                                                                            "sms-settings.changed"), KEYS_ROTATED(
+                                                                                                    "keys.rotated"), KEYS_REWRAPPED(
+                                                                                                            "keys.rewrapped"), KEYS_SHREDDED(
+                                                                                                                    "keys.shredded");
+
+    private final String code;
+
+    AuditAction(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static AuditAction of(String code) {
+        for (AuditAction a : values()) {
+            if (a.code.equals(code)) {
+                return a;
+            }
+        }
+        return null;
+    }
+}
