@@ -1,6 +1,7 @@
 package dk.samtale.identity;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -8,7 +9,9 @@ import java.util.stream.StreamSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.cache.CacheResult;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +26,9 @@ import dk.samtale.platform.Uuid7;
 /**
  * Turns a verified token into a {@link Caller}: finds the tenant, registers the citizen (by CPR) or
  * staff member (by subject) on first sight, and maps a staff member's groups to units. Cached per
- * token, so a busy client costs one lookup per token, not one per request.
+ * token, so a busy client costs one lookup per token, not one per request. Only callers that were
+ * found are cached: a token whose tenant does not exist yet works as soon as the tenant is created,
+ * and its refusal is a plain 401 (a cache that stores failures logs each one with a stack trace).
  */
 @ApplicationScoped
 public class CallerResolver {
@@ -31,6 +36,8 @@ public class CallerResolver {
     private final Pool pool;
     private final Citizens citizens;
     private final Clock clock;
+    private final Cache<VerifiedToken, Caller> cache = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
 
     CallerResolver(Pool pool, Citizens citizens, Clock clock) {
         this.pool = pool;
@@ -49,8 +56,15 @@ public class CallerResolver {
         return resolve(token);
     }
 
-    @CacheResult(cacheName = "callers")
     public Uni<Caller> resolve(VerifiedToken token) {
+        Caller cached = cache.getIfPresent(token);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return lookup(token).invoke(caller -> cache.put(token, caller));
+    }
+
+    private Uni<Caller> lookup(VerifiedToken token) {
         return pool.preparedQuery("SELECT id, name FROM tenant WHERE slug = $1").execute(Tuple.of(token.tenant()))
                 .onItem().transformToUni(rows -> {
                     if (rows.size() == 0) {
