@@ -42,6 +42,8 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
     private static final Logger LOG = Logger.getLogger(TrustedIssuers.class);
     private static final Pattern CPR = Pattern.compile("\\d{10}");
     private static final Set<String> SERVICE_ROLES = Set.of("journal-reader", "admin");
+    /** Longer than any access token an identity provider issues; anything beyond is not a real expiry. */
+    private static final java.time.Duration MAX_LIFETIME = java.time.Duration.ofDays(366);
 
     private record Trusted(IdentityConfig.Issuer config, DefaultJWTParser parser) {
     }
@@ -96,15 +98,26 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
         } catch (ParseException e) {
             throw fail("token rejected: " + rootMessage(e));
         }
-        IdentityConfig.Issuer cfg = trusted.config();
+        try {
+            return identity(jwt, trusted.config());
+        } catch (AuthenticationFailedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a trusted issuer's token with claims of odd types (a number for a name, an object for
+            // groups): refused like any other bad token, never a 500
+            throw fail("token claims of unexpected types");
+        }
+    }
+
+    private SecurityIdentity identity(JsonWebToken jwt, IdentityConfig.Issuer cfg) {
         Set<String> groups = groups(jwt, cfg.groupClaims());
-        String name = jwt.getClaim(cfg.nameClaim());
+        String name = text(jwt, cfg.nameClaim());
         String cpr = null;
         Set<String> roles = new HashSet<>();
         roles.add(cfg.kind().name());
         switch (cfg.kind()) {
             case citizen -> {
-                cpr = jwt.getClaim(cfg.cprClaim());
+                cpr = text(jwt, cfg.cprClaim());
                 if (cpr == null || !CPR.matcher(cpr).matches()) {
                     throw fail("citizen token without a valid CPR claim");
                 }
@@ -120,8 +133,13 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
             }
             case service -> groups.stream().filter(SERVICE_ROLES::contains).forEach(roles::add);
         }
+        Instant expires = Instant.ofEpochSecond(jwt.getExpirationTime());
+        if (expires.isAfter(Instant.now().plus(MAX_LIFETIME))) {
+            // exp = 1e16 passed the parser and left an open socket with an expiry timer that overflowed
+            throw fail("token expiry implausibly far ahead");
+        }
         VerifiedToken verified = new VerifiedToken(cfg.kind(), cfg.tenant(), jwt.getSubject(), name, cpr,
-                Set.copyOf(groups), Instant.ofEpochSecond(jwt.getExpirationTime()));
+                Set.copyOf(groups), expires);
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(jwt)
                 .addRoles(roles)
@@ -148,18 +166,31 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
         Set<String> out = new HashSet<>();
         for (String claim : claims) {
             Object value = jwt.getClaim(claim);
-            if (value instanceof Iterable<?> values) {
-                values.forEach(v -> out.add(unquote(v.toString())));
+            if (value instanceof jakarta.json.JsonArray values) {
+                values.forEach(v -> out.add(string(v, claim)));
+            } else if (value instanceof Iterable<?> values && !(value instanceof java.util.Map<?, ?>)) {
+                values.forEach(v -> out.add(string(v, claim)));
             } else if (value != null) {
-                out.add(unquote(value.toString()));
+                out.add(string(value, claim));
             }
         }
         return out;
     }
 
-    private static String unquote(String s) {
-        // JSON-P string values print with their quotes
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    /** A claim that must be a JSON string when present: a number, array or object is refused. */
+    private static String text(JsonWebToken jwt, String claim) {
+        Object value = jwt.getClaim(claim);
+        return value == null ? null : string(value, claim);
+    }
+
+    private static String string(Object value, String claim) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof jakarta.json.JsonString s) {
+            return s.getString();
+        }
+        throw fail("claim " + claim + " is not a string");
     }
 
     private static String rootMessage(Throwable e) {
