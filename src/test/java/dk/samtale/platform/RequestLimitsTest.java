@@ -88,4 +88,15 @@ class RequestLimitsTest {
         Api.as(World.citizenA()).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
                 .body("items.size()", equalTo(0));
     }
+
+    @Test
+    void apiAnswersCarryingPersonalDataAreNotStoredByBrowsersOrProxies() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        Api.as(World.citizenA()).get("/api/v1/me").then().statusCode(200).header("Cache-Control", "no-store");
+        Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
+                .header("Cache-Control", "no-store");
+        Api.as(World.staffX()).body(Map.of("cpr", Api.CPR_A)).post("/api/v1/citizens/lookup").then()
+                .header("Cache-Control", "no-store");
+        Api.anonymous().get("/api/v1/me").then().statusCode(401).header("Cache-Control", "no-store");
+    }
 }
