@@ -5,19 +5,32 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 
+import dk.samtale.identity.CallerKind;
+import dk.samtale.identity.CallerResolver;
+
 /**
- * Who may open the chat socket: anyone with a valid token from a trusted issuer (service clients are
- * then closed in {@link ChatSocket#open}). A missing or bad token answers the upgrade with a plain 401
- * here, before any endpoint code runs — letting the failure travel on would have the REST error
- * mappers try to write a second response to the same upgrade request.
+ * Who may open the chat socket: a citizen or staff member with a valid token from a trusted issuer,
+ * of a tenant that exists. Everyone else is refused on the upgrade itself, before any endpoint code
+ * runs, so a client can tell a refusal from a closed socket: a missing, bad or tenant-less token
+ * answers 401 (with a Bearer challenge), a service client 403 (service clients use the REST API). Each
+ * refusal logs at most one DEBUG line with a reason code, never the token.
  */
 @ApplicationScoped
 class AuthenticatedUpgrade implements HttpUpgradeCheck {
 
+    private static final Logger LOG = Logger.getLogger(AuthenticatedUpgrade.class);
     private static final Map<String, List<String>> CHALLENGE = Map.of("WWW-Authenticate", List.of("Bearer"));
+
+    private final CallerResolver callers;
+
+    AuthenticatedUpgrade(CallerResolver callers) {
+        this.callers = callers;
+    }
 
     @Override
     public boolean appliesTo(String endpointId) {
@@ -27,9 +40,20 @@ class AuthenticatedUpgrade implements HttpUpgradeCheck {
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         return context.securityIdentity()
-                .map(identity -> identity == null || identity.isAnonymous()
-                        ? CheckResult.rejectUpgradeSync(401, CHALLENGE)
-                        : CheckResult.permitUpgradeSync())
-                .onFailure().recoverWithItem(() -> CheckResult.rejectUpgradeSync(401, CHALLENGE));
+                .onFailure().recoverWithNull()
+                .flatMap(identity -> identity == null || identity.isAnonymous()
+                        ? Uni.createFrom().item(refuse(401, "no-valid-token"))
+                        : callers.resolve(identity)
+                                .map(caller -> caller.kind() == CallerKind.service
+                                        ? refuse(403, "service-client")
+                                        : CheckResult.permitUpgradeSync())
+                                .onFailure().recoverWithItem(() -> refuse(401, "unknown-tenant")));
+    }
+
+    private static CheckResult refuse(int status, String reason) {
+        if (status != 401 || !"no-valid-token".equals(reason)) { // a bad token's reason is logged by its verifier
+            LOG.debugf("chat upgrade refused: %s", reason);
+        }
+        return status == 401 ? CheckResult.rejectUpgradeSync(status, CHALLENGE) : CheckResult.rejectUpgradeSync(status);
     }
 }

@@ -38,9 +38,10 @@ import dk.samtale.platform.RateLimiter;
  * (Authorization header, or the bearer-token-carrier subprotocol from browsers); a token is never
  * accepted in the URL. Frames are parsed, delegated and answered; the contract is asyncapi.yaml.
  */
-@WebSocket(path = "/api/v1/chat")
+@WebSocket(path = ChatSocket.PATH)
 public class ChatSocket {
 
+    static final String PATH = "/api/v1/chat";
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
     static final int FRAMES_PER_SECOND = 30;
     static final int BURST = 60;
@@ -92,8 +93,8 @@ public class ChatSocket {
             return socket.close(new CloseReason(CLOSE_GOING_AWAY, "server shutting down"));
         }
         return callers.resolve(identity).flatMap(caller -> {
-            if (caller.kind() == CallerKind.service) {
-                return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
+            if (caller.kind() == CallerKind.service) { // refused with 403 on the upgrade; never reaches here
+                return socket.close(new CloseReason(CLOSE_POLICY_VIOLATION, "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
                     new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics, details);

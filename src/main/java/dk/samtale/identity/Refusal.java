@@ -12,7 +12,8 @@ public enum Refusal {
                     true), BAD_SIGNATURE("bad-signature", false), EXPIRED("expired", false), INVALID("invalid",
                             false), WRONG_AUDIENCE("wrong-audience", true), NO_CPR("no-cpr", true), LOW_ASSURANCE(
                                     "low-assurance", true), NO_NAME("no-name", true), NO_TENANT_CLAIM(
-                                            "no-tenant-claim", true), UNKNOWN_TENANT("unknown-tenant", true);
+                                            "no-tenant-claim", true), UNKNOWN_TENANT("unknown-tenant",
+                                                    true), ODD_CLAIMS("odd-claims", true);
 
     private final String code;
     private final boolean operatorsShouldKnow;

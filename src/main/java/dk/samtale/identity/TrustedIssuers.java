@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.Startup;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -55,6 +56,8 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
     private static final Pattern CPR = Pattern.compile("\\d{10}");
     private static final Set<String> SERVICE_ROLES = Set.of("journal-reader", "admin");
     static final String PLATFORM_ADMIN = "platform-admin";
+    /** Longer than any access token an identity provider issues; anything beyond is not a real expiry. */
+    private static final Duration MAX_LIFETIME = Duration.ofDays(366);
 
     private record Trusted(IssuerRules.Entry entry, DefaultJWTParser parser, IssuerKeys keys) {
     }
@@ -111,6 +114,18 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
     }
 
     private SecurityIdentity verify(String token) {
+        try {
+            return verifyClaims(token);
+        } catch (AuthenticationFailedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a trusted issuer's token with claims of odd types (a number for a name or CPR, an object for
+            // groups, an exp beyond what a date can hold): refused like any other bad token, never a 500
+            throw refused.refuse(Refusal.ODD_CLAIMS, null);
+        }
+    }
+
+    private SecurityIdentity verifyClaims(String token) {
         Unverified u = unverified(token);
         List<Trusted> candidates = byIssuer.get(u.iss());
         if (candidates == null) {
@@ -160,8 +175,13 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
                 throw refused.refuse(Refusal.NO_TENANT_CLAIM, name);
             }
         }
+        Instant expires = Instant.ofEpochSecond(jwt.getExpirationTime());
+        if (expires.isAfter(Instant.now().plus(MAX_LIFETIME))) {
+            // exp = 1e16 passed the parser and left an open socket whose expiry timer overflowed
+            throw refused.refuse(Refusal.ODD_CLAIMS, name);
+        }
         VerifiedToken verified = new VerifiedToken(kind, cfg.tenant().orElse(null), tenantCode, jwt.getSubject(),
-                client, displayName, cpr, Set.copyOf(groups), Instant.ofEpochSecond(jwt.getExpirationTime()));
+                client, displayName, cpr, Set.copyOf(groups), expires);
         // The principal is the subject alone, not the parsed JsonWebToken: an open socket keeps its identity
         // for its whole life, and the full claim set (jose4j JwtClaims with its raw JSON and claim map, the
         // raw token) would stay with every idle connection. Everything the service uses is in VerifiedToken.
@@ -257,26 +277,40 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
         return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
     }
 
+    /** A claim that must be a JSON string when present: a number, array or object is refused (ODD_CLAIMS). */
     private static String claim(JsonWebToken jwt, String name) {
         Object v = jwt.getClaim(name);
-        return v == null ? null : unquote(v.toString());
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof jakarta.json.JsonString s) {
+            return s.getString();
+        }
+        throw new IllegalArgumentException("claim is not a string");
     }
 
     private static Set<String> groups(JsonWebToken jwt, List<String> claims) {
         Set<String> out = new HashSet<>();
         for (String claim : claims) {
             Object value = jwt.getClaim(claim);
-            if (value instanceof Iterable<?> values) {
-                values.forEach(v -> out.add(unquote(v.toString())));
+            if (value instanceof jakarta.json.JsonArray values) {
+                values.forEach(v -> out.add(string(v, claim)));
+            } else if (value instanceof Iterable<?> values && !(value instanceof java.util.Map<?, ?>)) {
+                values.forEach(v -> out.add(string(v, claim)));
             } else if (value != null) {
-                out.add(unquote(value.toString()));
+                out.add(string(value, claim));
             }
         }
         return out;
     }
 
-    private static String unquote(String s) {
-        // JSON-P string values print with their quotes
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    private static String string(Object value, String claim) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof jakarta.json.JsonString s) {
+            return s.getString();
+        }
+        throw new IllegalArgumentException("claim " + claim + " is not a string");
     }
 }

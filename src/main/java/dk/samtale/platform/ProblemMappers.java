@@ -54,6 +54,11 @@ class ProblemMappers {
                 && f.getValue() instanceof String) {
             return respond(Problem.of(ProblemException.invalid(field(e), "must be a UUID"), path(uri))).build();
         }
+        if (e instanceof InvalidFormatException f && f.getTargetType() == String.class
+                && f.getValue() instanceof String v && v.indexOf('\u0000') >= 0) {
+            return respond(Problem.of(ProblemException.invalid(field(e), "must not contain U+0000"), path(uri)))
+                    .build();
+        }
         return malformedJson(e, uri);
     }
 

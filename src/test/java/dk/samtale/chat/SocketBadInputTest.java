@@ -45,6 +45,20 @@ class SocketBadInputTest {
     }
 
     @Test
+    void aFrameWithDuplicateKeysIsMalformedJsonAndNothingIsStored() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        try (WsClient ws = WsClient.connect(World.citizenA())) {
+            ws.sendRaw("{\"type\":\"send\",\"conversationId\":\"" + conversation
+                    + "\",\"clientMessageId\":\"dup\",\"body\":\"a\",\"body\":\"b\"}");
+            assertError(ws, "malformed-json", null);
+            ws.sendRaw("{\"type\":\"read\",\"conversationId\":\"" + conversation + "\",\"seq\":1,\"seq\":2}");
+            assertError(ws, "malformed-json", null);
+            assertStillUsable(ws, conversation);
+        }
+        assertEquals(1, history(World.citizenA(), conversation).size());
+    }
+
+    @Test
     void jsonThatIsNotAnObjectIsMalformedJson() {
         String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
         try (WsClient ws = WsClient.connect(World.citizenA())) {

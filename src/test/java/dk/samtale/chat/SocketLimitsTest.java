@@ -153,7 +153,9 @@ class SocketLimitsTest {
 
     @Test
     void theServerClosesWith4001WhenTheTokenExpires() {
-        Instant expiry = Instant.now().plusSeconds(3);
+        // the first socket of a cold service (citizen registered, keys loaded) can take seconds on a busy machine
+        WsClient.connect(World.citizenA()).close();
+        Instant expiry = Instant.now().plusSeconds(4);
         String token = Tokens.citizenBuilder("testby", Api.CPR_A, "Anna Andersen", Tokens.SUBSTANTIAL)
                 .expiresAt(expiry).sign("citizen-testby");
         try (WsClient ws = WsClient.connect(token)) {
@@ -212,13 +214,18 @@ class SocketLimitsTest {
     }
 
     @Test
-    void aServiceTokenGetsNoChatTheSocketIsClosedNormallyWithoutHello() {
+    void aServiceTokenIsRefusedWith403BeforeTheUpgrade() {
+        // a 101 then close 1000 would read as a normal closure: the client could not tell it was refused
         String service = Tokens.service("testby", "case-system", "journal-reader");
-        try (WsClient ws = WsClient.connectWithoutHello(
-                WsClient.options().addHeader("Authorization", "Bearer " + service))) {
-            assertEquals(1000, ws.awaitClose());
-            List<JsonNode> frames = ws.drain();
-            assertTrue(frames.isEmpty(), () -> "a service client got frames: " + frames);
-        }
+        assertEquals(403, WsClient.upgradeStatus(WsClient.options().addHeader("Authorization", "Bearer " + service)));
+        assertEquals(403, WsClient.upgradeStatus(WsClient.browserOptions(service)));
+    }
+
+    @Test
+    void aValidTokenOfATenantThatDoesNotExistYetIsRefusedWith401() {
+        String orphan = Tokens.citizen("nyby", "0505055555", "Nina Ny");
+        assertEquals(401, WsClient.upgradeStatus(WsClient.options().addHeader("Authorization", "Bearer " + orphan)));
+        Api.as(orphan).get("/api/v1/me").then().statusCode(401).contentType("application/problem+json")
+                .body("code", org.hamcrest.Matchers.equalTo("unauthorized"));
     }
 }

@@ -204,4 +204,21 @@ class TokenTrustTest {
         Api.as(citizenClaims().sign("citizen-testby")).get("/api/v1/me").then().statusCode(200)
                 .body("kind", equalTo("citizen")).body("id", notNullValue());
     }
+
+    @Test
+    void trustedTokensWithClaimsOfOddTypesAreUnauthorizedNever500() {
+        assertUnauthorized(citizenClaims().claim("dk.cpr", 101011111L).sign("citizen-testby"));
+        assertUnauthorized(citizenClaims().claim("dk.cpr", java.util.List.of(Api.CPR_A)).sign("citizen-testby"));
+        assertUnauthorized(citizenClaims().claim("name", 42).sign("citizen-testby"));
+        assertUnauthorized(Tokens.staffBuilder("testby", "kirsten", "Kirsten Kvist").claim("name", 42)
+                .sign("staff-testby"));
+        // (groups of odd types are refused by the same rule; the token builder cannot make them)
+        // exp far beyond any real token: 1e17 is past Instant's range, 1e16 overflowed the socket's timer
+        for (long exp : new long[]{100_000_000_000_000_000L, 10_000_000_000_000_000L}) {
+            String token = citizenClaims().expiresAtSecond(exp).sign("citizen-testby");
+            assertUnauthorized(token);
+            org.junit.jupiter.api.Assertions.assertEquals(401, dk.samtale.testing.WsClient.upgradeStatus(
+                    dk.samtale.testing.WsClient.options().addHeader("Authorization", "Bearer " + token)));
+        }
+    }
 }

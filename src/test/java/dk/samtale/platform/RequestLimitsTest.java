@@ -61,4 +61,42 @@ class RequestLimitsTest {
                 .then().statusCode(200).body("items[0].seq", equalTo(created));
         World.send(World.citizenB(), conversation, "jeg er her stadig");
     }
+
+    @Test
+    void aNulCharacterInAnyStoredTextIsAnInvalidFieldNever500() {
+        String staff = World.staffX();
+        Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", "Hej\u0000med dig"))
+                .post("/api/v1/conversations").then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+                .body("code", equalTo("invalid-field"));
+        Api.as(staff).body(Map.of("title", "Skabelon\u0000", "body", "tekst"))
+                .post("/api/v1/units/" + World.UNIT_X + "/templates").then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("invalid-field"));
+        Api.as(staff).body(Map.of("title", "Skabelon", "body", "te\u0000kst"))
+                .post("/api/v1/units/" + World.UNIT_X + "/templates").then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("invalid-field"));
+    }
+
+    @Test
+    void duplicateJsonKeysAreMalformedJsonNever500() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        Api.as(World.citizenA()).body("{\"clientMessageId\":\"d-1\",\"body\":\"a\",\"body\":\"b\"}")
+                .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("malformed-json"));
+        Api.as(World.citizenA()).body("{\"seq\":1,\"seq\":2}")
+                .post("/api/v1/conversations/" + conversation + "/read").then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("malformed-json"));
+        Api.as(World.citizenA()).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
+                .body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void apiAnswersCarryingPersonalDataAreNotStoredByBrowsersOrProxies() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        Api.as(World.citizenA()).get("/api/v1/me").then().statusCode(200).header("Cache-Control", "no-store");
+        Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
+                .header("Cache-Control", "no-store");
+        Api.as(World.staffX()).body(Map.of("cpr", Api.CPR_A)).post("/api/v1/citizens/lookup").then()
+                .header("Cache-Control", "no-store");
+        Api.anonymous().get("/api/v1/me").then().statusCode(401).header("Cache-Control", "no-store");
+    }
 }

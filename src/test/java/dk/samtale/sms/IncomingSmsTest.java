@@ -66,8 +66,13 @@ class IncomingSmsTest {
                 text, "senttime", 1_700_000_000L, "webhook_label", "samtale");
     }
 
-    private String signed(long id) {
-        return signature(clock, Map.of("id", id));
+    /** Signed as GatewayAPI signs it: the body's fields are the token's claims. */
+    private String signed(Map<String, Object> sms) {
+        return signature(clock, sms);
+    }
+
+    private io.restassured.response.ValidatableResponse deliver(Map<String, Object> sms) {
+        return incoming(signed(sms), sms);
     }
 
     private JsonPath messages(String token, String conversation) {
@@ -90,9 +95,9 @@ class IncomingSmsTest {
         String othersConversation = conversation(other, "sms");
         long id = moId();
 
-        incoming(signed(id), mo(id, c.msisdn(), TESTBY, "Hej, jeg kommer i morgen")).statusCode(204);
+        deliver(mo(id, c.msisdn(), TESTBY, "Hej, jeg kommer i morgen")).statusCode(204);
         // the gateway delivers the same SMS again (new signature): no second message
-        incoming(signed(id), mo(id, c.msisdn(), TESTBY, "Hej, jeg kommer i morgen")).statusCode(204);
+        deliver(mo(id, c.msisdn(), TESTBY, "Hej, jeg kommer i morgen")).statusCode(204);
 
         JsonPath page = messages(World.staffX(), sms);
         assertEquals(1, page.getList("items").size());
@@ -137,7 +142,7 @@ class IncomingSmsTest {
         assertEquals("Kan du mødes tirsdag kl. 9?", sentTo(msisdn).get(0).path("message").asText());
 
         long id = moId();
-        incoming(signed(id), mo(id, msisdn, TESTBY, "Ja, det passer fint")).statusCode(204);
+        deliver(mo(id, msisdn, TESTBY, "Ja, det passer fint")).statusCode(204);
         JsonPath page = messages(World.staffX(), conversation);
         assertEquals(2, page.getList("items").size());
         assertEquals("Ja, det passer fint", page.getString("items[1].body"));
@@ -149,7 +154,7 @@ class IncomingSmsTest {
     void aKnownCitizenWithoutAnOpenConversationGetsANewOneInTheDefaultUnit() {
         SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
         long id = moId();
-        incoming(signed(id), mo(id, c.msisdn(), TESTBY, "Kan I ringe mig op?")).statusCode(204);
+        deliver(mo(id, c.msisdn(), TESTBY, "Kan I ringe mig op?")).statusCode(204);
         List<Map<String, Object>> list = Api.as(c.token()).get("/api/v1/conversations").then().statusCode(200)
                 .extract().jsonPath().getList("items");
         assertEquals(1, list.size());
@@ -162,7 +167,7 @@ class IncomingSmsTest {
     void anUnknownSenderIsRecordedAndAnsweredAsTheTenantConfigured() {
         String stranger = "4529" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
         long id = moId();
-        incoming(signed(id), mo(id, stranger, TESTBY, "Hvem er I?")).statusCode(204);
+        deliver(mo(id, stranger, TESTBY, "Hvem er I?")).statusCode(204);
         assertEquals("unknown-sender", inboundOutcome(id));
         until(relay, () -> sentTo(stranger).size() == 1, "testby's auto-reply");
         assertEquals("Vi kender ikke dit nummer. Log ind i appen Samtale for at skrive til os.",
@@ -171,7 +176,7 @@ class IncomingSmsTest {
         // andenby has no auto-reply: recorded, never answered
         String another = "4528" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
         long id2 = moId();
-        incoming(signed(id2), mo(id2, another, ANDENBY, "Hallo")).statusCode(204);
+        deliver(mo(id2, another, ANDENBY, "Hallo")).statusCode(204);
         assertEquals("unknown-sender", inboundOutcome(id2));
         SmsFixture.passes(relay, 3);
         assertTrue(sentTo(another).isEmpty());
@@ -194,7 +199,7 @@ class IncomingSmsTest {
 
         // a number no tenant has: recorded (without content) and answered 2xx
         long id3 = moId();
-        incoming(signed(id3), mo(id3, another, "4599999999", "Hallo")).statusCode(204);
+        deliver(mo(id3, another, "4599999999", "Hallo")).statusCode(204);
         assertEquals("unknown-receiver", inboundOutcome(id3));
     }
 
@@ -203,7 +208,7 @@ class IncomingSmsTest {
         SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
         String conversation = conversation(c, "sms");
         long stop = moId();
-        incoming(signed(stop), mo(stop, c.msisdn(), TESTBY, " stop ")).statusCode(204);
+        deliver(mo(stop, c.msisdn(), TESTBY, " stop ")).statusCode(204);
         assertEquals("opt-out", inboundOutcome(stop));
         Api.as(World.staffX()).get(SmsFixture.phoneOf(c.id())).then().body("optedOut", equalTo(true));
         assertTrue(messages(c.token(), conversation).getList("items").isEmpty(), "a keyword is not a message");
@@ -213,7 +218,7 @@ class IncomingSmsTest {
         assertTrue(sentTo(c.msisdn()).isEmpty());
 
         long start = moId();
-        incoming(signed(start), mo(start, c.msisdn(), TESTBY, "START")).statusCode(204);
+        deliver(mo(start, c.msisdn(), TESTBY, "START")).statusCode(204);
         String allowed = staffSends(conversation, "Efter START", false);
         until(relay, () -> "sent".equals(smsState(conversation, allowed)), "SMS again after START");
     }
@@ -237,17 +242,51 @@ class IncomingSmsTest {
         assertTrue(messages(c.token(), conversation).getList("items").isEmpty());
         assertEquals(null, inboundOutcome(id));
 
-        String once = signed(id);
+        String once = signed(sms);
         incoming(once, sms).statusCode(204);
         incoming(once, sms).statusCode(401);
         assertEquals(1, messages(c.token(), conversation).getList("items").size());
 
         // delivery reports are held to the same rule
-        String dlr = signature(clock, Map.of());
-        SmsFixture.deliveryReport(dlr, SmsFixture.dlr(1, "00000000-0000-0000-0000-000000000000", "DELIVERED"))
-                .statusCode(204);
-        SmsFixture.deliveryReport(dlr, SmsFixture.dlr(1, "00000000-0000-0000-0000-000000000000", "DELIVERED"))
-                .statusCode(401);
-        SmsFixture.deliveryReport(null, SmsFixture.dlr(1, "x", "DELIVERED")).statusCode(401);
+        var report = SmsFixture.dlr(1, "00000000-0000-0000-0000-000000000000", "DELIVERED");
+        String dlr = signature(clock, report);
+        SmsFixture.deliveryReport(dlr, report).statusCode(204);
+        SmsFixture.deliveryReport(dlr, report).statusCode(401);
+        SmsFixture.deliveryReport((String) null, SmsFixture.dlr(1, "x", "DELIVERED")).statusCode(401);
+    }
+
+    @Test
+    void aCapturedSignatureReEncodedOrPutOnAnotherBodyIsRefusedAndStoresNothing() {
+        SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
+        String conversation = conversation(c, "sms");
+        long id = moId();
+        var genuine = mo(id, c.msisdn(), TESTBY, "Ægte besked");
+        String captured = signed(genuine);
+        deliver(genuine).statusCode(204);
+        incoming(captured, genuine).statusCode(204); // a fresh signature of the gateway's redelivery...
+        // ...but the captured one, within its window, re-encoded, carrying a forged body
+        long forgedId = moId();
+        var forged = mo(forgedId, c.msisdn(), TESTBY, "FORGED: ring til dette nummer");
+        for (String variant : SmsFixture.reEncodings(captured)) {
+            incoming(variant, genuine).statusCode(401).body("code", equalTo("webhook-signature"));
+            incoming(variant, forged).statusCode(401).body("code", equalTo("webhook-signature"));
+        }
+        // the token binds every field of the body: id, number, receiver and text alike
+        String fresh = signed(genuine);
+        incoming(fresh, forged).statusCode(401);
+        incoming(fresh, mo(id, c.msisdn(), TESTBY, "FORGED")).statusCode(401);
+        incoming(signature(clock, Map.of("id", forgedId)), forged).statusCode(401);
+        assertEquals(1, messages(c.token(), conversation).getList("items").size());
+        assertEquals(null, inboundOutcome(forgedId));
+
+        // delivery reports: a captured signature cannot rewrite a state
+        var report = SmsFixture.dlr(7, "00000000-0000-0000-0000-000000000000", "DELIVERED");
+        String dlr = signature(clock, report);
+        SmsFixture.deliveryReport(dlr, report).statusCode(204);
+        for (String variant : SmsFixture.reEncodings(dlr)) {
+            SmsFixture.deliveryReport(variant, report).statusCode(401);
+        }
+        SmsFixture.deliveryReport(signature(clock, report),
+                SmsFixture.dlr(7, "00000000-0000-0000-0000-000000000000", "UNDELIVERABLE")).statusCode(401);
     }
 }

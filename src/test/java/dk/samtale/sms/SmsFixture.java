@@ -231,6 +231,30 @@ final class SmsFixture {
         return spec.post("/api/v1/sms/gatewayapi/incoming").then();
     }
 
+    /** A delivery report signed as GatewayAPI signs it: its fields are the token's claims. */
+    static io.restassured.response.ValidatableResponse deliveryReport(java.time.Clock now, Map<String, Object> report) {
+        return deliveryReport(signature(now, report), report);
+    }
+
+    /**
+     * Other texts for the same signature bytes, as an attacker makes them from a captured token: a
+     * trailing "=", the other unused low bits of the last character, and "+" "/" for "-" "_".
+     */
+    static java.util.List<String> reEncodings(String token) {
+        int dot = token.lastIndexOf('.');
+        String head = token.substring(0, dot + 1);
+        String sig = token.substring(dot + 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add(head + sig + "=");
+        int last = alphabet.indexOf(sig.charAt(sig.length() - 1));
+        for (int bits = 1; bits < 4; bits++) { // 32 bytes in 43 characters: 2 unused bits at the end
+            out.add(head + sig.substring(0, sig.length() - 1) + alphabet.charAt(last ^ bits));
+        }
+        out.add(head + sig.replace('-', '+').replace('_', '/') + (sig.contains("-") || sig.contains("_") ? "" : "="));
+        return out;
+    }
+
     static Map<String, Object> dlr(long gatewayId, String userref, String status) {
         return Map.of("id", gatewayId, "msisdn", 4512345678L, "time", Instant.now().getEpochSecond(), "status",
                 status, "userref", userref);

@@ -251,13 +251,13 @@ class SmsNoticeTest {
         String userref = sentTo(c.msisdn()).get(0).path("userref").asText();
 
         for (String status : List.of("BUFFERED", "DELIVERED", "ENROUTE", "DELIVERED", "UNDELIVERABLE", "ACCEPTED")) {
-            SmsFixture.deliveryReport(SmsFixture.signature(clock, Map.of()), SmsFixture.dlr(42, userref, status))
+            SmsFixture.deliveryReport(clock, SmsFixture.dlr(42, userref, status))
                     .statusCode(204);
         }
         assertEquals("delivered", smsState(conversation, messageId));
 
         // a report for something that is not ours is answered too (the gateway must stop retrying)
-        SmsFixture.deliveryReport(SmsFixture.signature(clock, Map.of()), SmsFixture.dlr(43, "not-ours", "DELIVERED"))
+        SmsFixture.deliveryReport(clock, SmsFixture.dlr(43, "not-ours", "DELIVERED"))
                 .statusCode(204);
     }
 
@@ -270,7 +270,7 @@ class SmsNoticeTest {
         String userref = sentTo(c.msisdn()).get(0).path("userref").asText();
         try (WsClient staff = WsClient.connect(World.staffX())) {
             for (String status : List.of("ENROUTE", "EXPIRED", "DELIVERED")) {
-                SmsFixture.deliveryReport(SmsFixture.signature(clock, Map.of()), SmsFixture.dlr(44, userref, status))
+                SmsFixture.deliveryReport(clock, SmsFixture.dlr(44, userref, status))
                         .statusCode(204);
             }
             JsonNode frame = staff.await(f -> "sms-state".equals(f.path("type").asText())

@@ -40,7 +40,9 @@ public class TestIdentity implements QuarkusTestResourceLifecycleManager {
             Map.entry("citizen-journalby", new String[]{"citizen", "journalby"}),
             Map.entry("staff-journalby", new String[]{"staff", "journalby"}),
             Map.entry("service-journalby", new String[]{"service", "journalby"}),
-            Map.entry("service-andenby", new String[]{"service", "andenby"}));
+            Map.entry("service-andenby", new String[]{"service", "andenby"}),
+            // trusted, but its tenant is never created: valid tokens that find no tenant
+            Map.entry("citizen-nyby", new String[]{"citizen", "nyby"}));
 
     static String issuerUrl(String name) {
         return "https://idp.test/" + name;

@@ -70,8 +70,13 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects as a browser does: the token travels in the Sec-WebSocket-Protocol header. */
     public static WsClient connectAsBrowser(String token) {
-        return connect(options().setSubProtocols(List.of("bearer-token-carrier", "quarkus-http-upgrade#Authorization#"
-                + URLEncoder.encode("Bearer " + token, StandardCharsets.UTF_8).replace("+", "%20"))));
+        return connect(browserOptions(token));
+    }
+
+    /** Upgrade options as a browser sends them: the token in the Sec-WebSocket-Protocol header. */
+    public static WebSocketConnectOptions browserOptions(String token) {
+        return options().setSubProtocols(List.of("bearer-token-carrier", "quarkus-http-upgrade#Authorization#"
+                + URLEncoder.encode("Bearer " + token, StandardCharsets.UTF_8).replace("+", "%20")));
     }
 
     /** Tries to connect; returns the HTTP status of a refused upgrade, or 101. */

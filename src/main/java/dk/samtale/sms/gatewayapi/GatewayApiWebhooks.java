@@ -67,11 +67,12 @@ public class GatewayApiWebhooks {
     @Path("/delivery-reports")
     public Uni<RestResponse<Void>> deliveryReport(@HeaderParam("X-Gwapi-Signature") String token, String body) {
         requireSignature(token);
-        Report r = Report.of(parse(body));
+        JsonNode payload = parse(body);
+        Report r = Report.of(payload);
         if (r.status() == null) {
             throw ProblemException.invalid("status", "is required");
         }
-        return signature.verify(token, r.id() == null ? null : String.valueOf(r.id()))
+        return signature.verify(token, payload)
                 .flatMap(x -> reports.apply(r.userref(), r.status(), r.id(), r.error(), r.code())
                         .onFailure().call(e -> signature.forget(token)))
                 .map(x -> RestResponse.noContent());
@@ -82,11 +83,12 @@ public class GatewayApiWebhooks {
     @Path("/incoming")
     public Uni<RestResponse<Void>> incoming(@HeaderParam("X-Gwapi-Signature") String token, String body) {
         requireSignature(token);
-        Incoming m = Incoming.of(parse(body));
+        JsonNode payload = parse(body);
+        Incoming m = Incoming.of(payload);
         if (m.id() == null || m.msisdn() == null || m.receiver() == null) {
             throw ProblemException.invalid("id", "id, msisdn and receiver are required");
         }
-        return signature.verify(token, String.valueOf(m.id()))
+        return signature.verify(token, payload)
                 .flatMap(x -> incoming.receive(m.id(), m.msisdn(), m.receiver(), m.message())
                         .onFailure().call(e -> signature.forget(token)))
                 .map(x -> RestResponse.noContent());
