@@ -853,6 +853,43 @@ class InboxBrowserTest {
         Api.as(colleague()).delete("/api/v1/conversations/" + m + "/viewers/me").then().statusCode(204);
     }
 
+    @Test
+    @Order(25)
+    void desktopNotificationsOnlyAfterTheButtonAndWithoutNamesUnlessChosen() throws IOException {
+        signedInAsCaseworker();
+        String sara = citizen("2222011111", "Sara Skov");
+        String s = open(sara, "Notifikation");
+        view("all");
+        until(d -> conversationButton(s).isPresent());
+        assertEquals("default", js("return Notification.permission"), "nothing asked for on load");
+        // the browser's own prompt is answered "allow" (as the caseworker would), then the button asks
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", base(), "permissions",
+                List.of("notifications")));
+        driver.findElement(By.cssSelector("#alerts-admin summary")).click();
+        driver.findElement(By.id("desktop-enable")).click();
+        until(d -> text("alerts-status").contains("slået til"));
+        // record the notifications the page shows (the real API still shows them)
+        js("const N = window.Notification; window.__shown = [];"
+                + " window.Notification = class extends N { constructor(t, o) { super(t, o); window.__shown.push(o.body); } };");
+        whileInTheBackground(() -> World.send(sara, s, "Mit CPR-kort er væk"));
+        assertEquals(List.of("Ny besked i indbakken"), js("return window.__shown"), "no name, no text by default");
+        driver.findElement(By.id("notify-details")).click();
+        whileInTheBackground(() -> World.send(sara, s, "Hvad gør jeg nu?"));
+        assertEquals("Sara Skov: Hvad gør jeg nu?", ((List<?>) js("return window.__shown")).get(1));
+    }
+
+    /** Another tab in front while {@code action} runs, until the inbox's title counts the message; then back. */
+    static void whileInTheBackground(Runnable action) {
+        String inbox = driver.getWindowHandle();
+        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        action.run();
+        until(d -> titles().contains("(1) Samtale – indbakke"));
+        driver.close();
+        driver.switchTo().window(inbox);
+        js("window.dispatchEvent(new Event('focus'))"); // as when the caseworker clicks back into the window
+        until(d -> "Samtale – indbakke".equals(d.getTitle()));
+    }
+
     // ------------------------------------------------------------------ any screen
 
     static void viewport(int width, int height) {
