@@ -37,11 +37,22 @@ class ConversationQueries {
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
                        AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4) AS unread,
                    (SELECT coalesce(max(r.read_seq), 0) FROM read_cursor r WHERE r.conversation_id = c.id
-                       AND r.reader_kind <> $5) AS counterpart_read_seq
+                       AND r.reader_kind <> $5) AS counterpart_read_seq,
+                   (SELECT coalesce(max(greatest(r.delivered_seq, r.read_seq)), 0) FROM read_cursor r
+                       WHERE r.conversation_id = c.id AND r.reader_kind <> $5) AS counterpart_delivered_seq,
+                   CASE WHEN c.status = 'open' THEN (SELECT min(w.created_at) FROM message w
+                       WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen'
+                       AND w.seq > coalesce((SELECT max(a.seq) FROM message a
+                           WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0)) END AS waiting_since,
+                   lm.id AS last_id, lm.seq AS last_seq_of, lm.sender_kind AS last_sender_kind, lm.sender_id AS last_sender_id,
+                   lm.body_enc AS last_body_enc, ls.name AS last_sender_name
             FROM conversation c
             JOIN unit u ON u.id = c.unit_id
             JOIN citizen ci ON ci.id = c.citizen_id
             LEFT JOIN staff_member s ON s.id = c.assignee_id
+            LEFT JOIN LATERAL (SELECT m.id, m.seq, m.sender_kind, m.sender_id, m.body_enc FROM message m
+                WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) lm ON true
+            LEFT JOIN staff_member ls ON ls.id = lm.sender_id AND lm.sender_kind = 'staff'
             LEFT JOIN read_cursor rc ON rc.conversation_id = c.id AND rc.reader_id = $4
             WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3))""";
 
@@ -83,21 +94,62 @@ class ConversationQueries {
                 });
     }
 
+    /** The list's order: newest activity first, or the longest-waiting citizen first. */
+    enum Sort {
+        newest, waiting
+    }
+
     Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, View view, int limit) {
+        return list(caller, status, view, Sort.newest, null, limit);
+    }
+
+    /** Like the plain list, in the given order, optionally narrowed to one citizen's conversations. */
+    Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, View view, Sort sort, UUID citizenId,
+            int limit) {
         String filter = switch (view) {
             case all -> "";
             case mine -> " AND c.assignee_id = $4";
             case unassigned -> " AND c.assignee_id IS NULL";
         };
+        String order = switch (sort) {
+            case newest -> " ORDER BY c.updated_at DESC";
+            case waiting -> " ORDER BY waiting_since ASC NULLS LAST, c.updated_at DESC";
+        };
         Tuple args = scope(caller).addString(status.name()).addInteger(limit);
-        return keys.tenant(caller.tenantId()).flatMap(k -> pool
-                .preparedQuery(SELECT + " AND c.status = $6" + filter + " ORDER BY c.updated_at DESC LIMIT $7")
-                .execute(args)
+        if (citizenId != null) {
+            filter += " AND c.citizen_id = $8";
+            args.addUUID(citizenId);
+        }
+        String sql = SELECT + " AND c.status = $6" + filter + order + " LIMIT $7";
+        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(sql).execute(args)
                 .map(rows -> {
                     List<ConversationView> list = new ArrayList<>(rows.size());
                     rows.forEach(r -> list.add(view(r, k, caller.tenantId())));
                     return list;
                 }));
+    }
+
+    /**
+     * The counts of a staff caller's views, in one pass over the units' conversations. "Awaiting reply"
+     * is the unit's state: the citizen wrote after the last staff message, whoever in the unit wrote it.
+     */
+    Uni<ConversationCounts> counts(Caller caller) {
+        return pool.preparedQuery("""
+                SELECT count(*) FILTER (WHERE c.status = 'open' AND c.assignee_id = $3) AS mine,
+                       count(*) FILTER (WHERE c.status = 'open' AND c.assignee_id IS NULL) AS unassigned,
+                       count(*) FILTER (WHERE c.status = 'open') AS open,
+                       count(*) FILTER (WHERE c.status = 'closed') AS closed,
+                       count(*) FILTER (WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM message w
+                           WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen'
+                           AND w.seq > coalesce((SELECT max(a.seq) FROM message a
+                               WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0))) AS awaiting
+                FROM conversation c WHERE c.tenant_id = $1 AND c.unit_id = ANY($2)""")
+                .execute(Tuple.of(caller.tenantId(), caller.unitIds().toArray(UUID[]::new), caller.id()))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new ConversationCounts(r.getLong("mine"), r.getLong("unassigned"), r.getLong("open"),
+                            r.getLong("closed"), r.getLong("awaiting"));
+                });
     }
 
     /** How many of the newest conversations in scope a search looks through. */
@@ -182,6 +234,29 @@ class ConversationQueries {
                 r.getString("case_number"), r.getString("kle_class"), r.getLong("last_seq"),
                 Times.instant(r.getOffsetDateTime("last_message_at")), Times.instant(r.getOffsetDateTime("created_at")),
                 Times.instant(r.getOffsetDateTime("updated_at")), r.getLong("read_seq"), r.getLong("unread"),
-                r.getLong("counterpart_read_seq"), r.getString("action_facet"), r.getString("channel_policy"));
+                r.getLong("counterpart_read_seq"), r.getString("action_facet"), r.getString("channel_policy"),
+                r.getLong("counterpart_delivered_seq"), r.getValue("waiting_since") != null,
+                Times.instant(r.getOffsetDateTime("waiting_since")), lastMessage(r, keys, tenantId, citizenName));
+    }
+
+    private static ConversationView.LastMessage lastMessage(Row r, TenantKeys keys, UUID tenantId,
+            String citizenName) {
+        UUID id = r.getUUID("last_id");
+        if (id == null) {
+            return null;
+        }
+        String kind = r.getString("last_sender_kind");
+        UUID sender = r.getUUID("last_sender_id");
+        String name = switch (kind) {
+            case "citizen" -> citizenName;
+            case "staff" -> r.getString("last_sender_name");
+            default -> null;
+        };
+        var enc = r.getBuffer("last_body_enc");
+        String body = enc == null
+                ? null
+                : keys.openOrNull(dk.samtale.crypto.Binding.messageBody(tenantId, id), enc.getBytes());
+        return new ConversationView.LastMessage(r.getLong("last_seq_of"), kind,
+                new ConversationView.Ref(sender, name), ConversationView.LastMessage.preview(body));
     }
 }

@@ -65,10 +65,13 @@ public class ConversationResource {
     @GET
     public Uni<Items<ConversationView>> list(@QueryParam("status") @DefaultValue("open") String status,
             @QueryParam("view") @DefaultValue("all") String view,
-            @QueryParam("limit") @DefaultValue("50") String limitText, @QueryParam("q") String q) {
+            @QueryParam("limit") @DefaultValue("50") String limitText, @QueryParam("q") String q,
+            @QueryParam("sort") @DefaultValue("newest") String sort, @QueryParam("citizenId") String citizenText) {
         int limit = (int) QueryParams.number("limit", limitText, 1);
         Conversation.Status s = parse(Conversation.Status.class, "status", status);
         ConversationQueries.View v = parse(ConversationQueries.View.class, "view", view);
+        ConversationQueries.Sort order = parse(ConversationQueries.Sort.class, "sort", sort);
+        UUID citizenId = citizenText == null ? null : uuid("citizenId", citizenText);
         if (limit < 1 || limit > MessageService.MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MessageService.MAX_PAGE);
         }
@@ -76,7 +79,23 @@ public class ConversationResource {
             // search by citizen name or subject (names are sealed: matched in memory, see ConversationQueries)
             return caller().flatMap(c -> conversations.search(c, s, v, q, limit)).map(Items::new);
         }
-        return caller().flatMap(c -> conversations.list(c, s, v, limit)).map(Items::new);
+        return caller().flatMap(c -> conversations.list(c, s, v, order, citizenId, limit)).map(Items::new);
+    }
+
+    /** Staff: how many conversations each inbox view holds (open: mine, unassigned, all; closed; awaiting reply). */
+    @GET
+    @Path("/counts")
+    @RolesAllowed("staff")
+    public Uni<ConversationCounts> counts() {
+        return caller().flatMap(conversations::counts);
+    }
+
+    private static UUID uuid(String field, String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(field, "must be a UUID");
+        }
     }
 
     /** Citizens open one with a unit; staff open one with a citizen, in one of their units. */

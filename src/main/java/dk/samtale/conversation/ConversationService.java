@@ -61,6 +61,18 @@ public class ConversationService {
         return queries.list(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, limit);
     }
 
+    /** Like {@link #list}, in the given order and optionally narrowed to one citizen (staff: the citizen panel). */
+    public Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, ConversationQueries.View view,
+            ConversationQueries.Sort sort, UUID citizenId, int limit) {
+        return queries.list(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, sort,
+                caller.isStaff() ? citizenId : null, limit);
+    }
+
+    /** Staff: how many conversations each inbox view holds. */
+    public Uni<ConversationCounts> counts(Caller caller) {
+        return queries.counts(caller);
+    }
+
     /** Like {@link #list}, narrowed to conversations whose citizen name or subject contains the words of q. */
     public Uni<List<ConversationView>> search(Caller caller, Conversation.Status status,
             ConversationQueries.View view, String q, int limit) {

@@ -33,8 +33,24 @@ public class Phones {
     public record Owner(UUID citizenId, boolean optedOut) {
     }
 
-    /** What staff see about a citizen's number (never the number itself). */
-    public record PhoneStatus(UUID citizenId, boolean verified, java.time.Instant verifiedAt, boolean optedOut) {
+    /**
+     * What staff see about a citizen's number: never the number itself, only a mask that lets a
+     * caseworker recognise it ("+45••••••78"), and who verified it (a staff id) and when.
+     */
+    public record PhoneStatus(UUID citizenId, boolean verified, java.time.Instant verifiedAt, boolean optedOut,
+            String maskedNumber, UUID verifiedBy) {
+
+        public PhoneStatus(UUID citizenId, boolean verified, java.time.Instant verifiedAt, boolean optedOut) {
+            this(citizenId, verified, verifiedAt, optedOut, null, null);
+        }
+    }
+
+    /** The country code (for +45: the first three characters) and the last two digits; the rest hidden. */
+    static String mask(String e164) {
+        if (e164 == null || e164.length() < 6) {
+            return null;
+        }
+        return e164.substring(0, 3) + "•".repeat(e164.length() - 5) + e164.substring(e164.length() - 2);
     }
 
     private final Pool pool;
@@ -67,7 +83,7 @@ public class Phones {
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     return new PhoneStatus(citizenId, true, Times.instant(r.getOffsetDateTime("verified_at")),
-                            r.getValue("opted_out_at") != null);
+                            r.getValue("opted_out_at") != null, mask(phone.e164()), staff.id());
                 })
                 .onFailure(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState()))
                 .transform(t -> new ProblemException(ErrorCode.PHONE_IN_USE,
@@ -83,16 +99,19 @@ public class Phones {
     }
 
     public Uni<PhoneStatus> status(Caller staff, UUID citizenId) {
-        return citizenOfTenant(staff.tenantId(), citizenId).flatMap(x -> pool
-                .preparedQuery("SELECT verified_at, opted_out_at FROM citizen_phone WHERE citizen_id = $1")
+        UUID tenant = staff.tenantId();
+        return keys.tenant(tenant).flatMap(k -> citizenOfTenant(tenant, citizenId).flatMap(x -> pool
+                .preparedQuery("SELECT verified_at, verified_by, opted_out_at, phone_enc FROM citizen_phone"
+                        + " WHERE citizen_id = $1")
                 .execute(Tuple.of(citizenId))).map(rows -> {
                     if (rows.size() == 0) {
                         return new PhoneStatus(citizenId, false, null, false);
                     }
                     Row r = rows.iterator().next();
+                    String number = k.openOrNull(binding(tenant, citizenId), r.getBuffer("phone_enc").getBytes());
                     return new PhoneStatus(citizenId, true, Times.instant(r.getOffsetDateTime("verified_at")),
-                            r.getValue("opted_out_at") != null);
-                });
+                            r.getValue("opted_out_at") != null, mask(number), r.getUUID("verified_by"));
+                }));
     }
 
     /** The citizen of the tenant with this number, or null. */

@@ -12,6 +12,7 @@ export class Api {
       const err = new Error((json && (json.detail || json.title)) || `HTTP ${res.status}`);
       err.status = res.status;
       err.code = json && json.code;
+      err.errors = (json && json.errors) || [];
       throw err;
     }
     return json;

@@ -1,6 +1,31 @@
 // Danish for browsers that accept Danish, English otherwise.
 const TEXT = {
   da: {
+    appTitle: 'Samtale – indbakke', newConversation: 'Ny samtale', sort: 'Sortér', sortNewest: 'Nyeste aktivitet først',
+    sortWaiting: 'Længst ventende først', awaitingNone: 'Ingen venter på svar.', awaitingOne: '1 samtale venter på svar.',
+    awaitingMany: '{n} samtaler venter på svar.', noMessages: 'Ingen beskeder endnu', awaiting: 'Venter på svar · {time}',
+    notAwaiting: 'Besvaret', alerts: 'Notifikationer', alertsHelp: 'Når fanen er i baggrunden, viser titlen antallet af nye beskeder.',
+    soundEnabled: 'Afspil en lyd ved nye beskeder', desktopEnable: 'Slå skrivebordsnotifikationer til',
+    desktopDisable: 'Slå skrivebordsnotifikationer fra', desktopOn: 'Skrivebordsnotifikationer er slået til.',
+    desktopDenied: 'Browseren har blokeret notifikationer for denne side.', desktopUnsupported: 'Browseren kan ikke vise notifikationer.',
+    notifyDetails: 'Vis borgerens navn og beskedens tekst i notifikationen', notificationTitle: 'Samtale',
+    notificationText: 'Ny besked i indbakken', back: '← Til indbakken', backToConversation: '← Til samtalen',
+    showSide: 'Borger og noter', assignOffer: 'Samtalen er ikke tildelt nogen. Vil du tildele den til dig?', noThanks: 'Nej tak',
+    citizenPanel: 'Borgeren', phone: 'Mobilnummer', phoneLabel: 'Bekræftet nummer (du har tjekket, at det er borgerens)',
+    phoneSave: 'Gem nummer', channelPolicy: 'Kontaktkanal', policyApp: 'Kun app', policyAppThenSms: 'App, derefter sms',
+    policySms: 'Sms', caseReferences: 'Sagsreferencer', earlierConversations: 'Samtaler med borgeren',
+    startTitle: 'Ny samtale med en borger', cpr: 'CPR-nummer',
+    cprHelp: '10 cifre. Nummeret sendes kun i selve forespørgslen – aldrig i en adresse eller log.', unit: 'Enhed',
+    subject: 'Emne', startButton: 'Start samtalen', colleagueTyping: '{name} (kollega) skriver …', colleague: 'En kollega',
+    viewingOne: '{names} har også samtalen åben.', viewingMany: '{names} har også samtalen åben.',
+    noCaseReferences: 'Ingen endnu.', noEarlier: 'Ingen andre samtaler.', phoneNone: 'Intet bekræftet nummer.',
+    phoneVerified: '{number} – bekræftet af {by}, {when}.', phoneOptedOut: 'Borgeren har frameldt sms (STOP).',
+    phoneSaved: 'Nummeret er gemt som bekræftet.', phoneInUse: 'Nummeret er allerede registreret på en anden borger.',
+    phoneInvalid: 'Skriv et mobilnummer med landekode, fx +45 20 30 40 50.', policySaved: 'Kontaktkanalen er gemt.',
+    policyFailed: 'Kontaktkanalen kunne ikke gemmes. Prøv igen.', policyNeedsPhone: 'Sms kræver et bekræftet mobilnummer.',
+    cprInvalid: 'Et CPR-nummer har 10 cifre, fx 0101901234.', subjectMissing: 'Skriv et emne for samtalen.',
+    starting: 'Starter samtalen …', startFailed: 'Samtalen kunne ikke startes. Prøv igen.',
+    minutes: '{n} min', hours: '{h} t {m} min', daysHours: '{d} d {h} t', justNow: 'lige nu',
     skip: 'Spring til indhold', signOut: 'Log ud', signInTitle: 'Log ind', inbox: 'Indbakke',
     viewMine: 'Mine', viewUnassigned: 'Ufordelte', viewAll: 'Alle i enheden', viewClosed: 'Lukkede',
     search: 'Søg efter navn eller emne', searchButton: 'Søg', listEmpty: 'Ingen samtaler her.',
@@ -23,9 +48,44 @@ const TEXT = {
     smsFailed: 'Sms fejlede', journalPending: 'Afventer journalisering', journaled: 'Journaliseret',
     acknowledged: 'Journaliseret og kvitteret', unreadable: 'Beskeden kan ikke læses', noteBy: '{name}',
     days: ['mandag', 'tirsdag', 'onsdag', 'torsdag', 'fredag', 'lørdag', 'søndag'], from: 'fra', to: 'til',
-    error: 'Noget gik galt: {detail}',
+    error: 'Noget gik galt: {detail}', unreadOne: '{n} ulæst',
+    deleteAsk: 'Slet skabelonen "{title}"?', deleteYes: 'Ja, slet', deleteNo: 'Nej',
+    caseSaved: 'Sagen er gemt.', caseDetails: 'Sag og journalisering',
+    caseNumberInvalid: 'Sagsnummeret må kun have bogstaver, tal, mellemrum og . / : _ - (højst 64 tegn).',
+    kleClassInvalid: 'KLE-emnet skal være et KLE-nummer som 15.17.06.',
+    actionFacetInvalid: 'Handlingsfacetten skal være en KLE-handlingsfacet som G01.',
+    hoursAdd: 'Tilføj tidsrum', hoursRemove: 'Fjern tidsrum',
+    hoursOrder: '{day}: et tidsrum skal slutte efter det starter.', hoursIncomplete: '{day}: udfyld både fra og til.',
+    hoursInvalid: 'Åbningstiderne kunne ikke gemmes: tjek at hvert tidsrum slutter efter det starter.',
+    hoursReplyInvalid: 'Det automatiske svar er for langt (højst 1.000 tegn).',
+    hoursFailed: 'Åbningstiderne kunne ikke gemmes. Prøv igen.',
   },
   en: {
+    appTitle: 'Samtale – inbox', newConversation: 'New conversation', sort: 'Sort', sortNewest: 'Newest activity first',
+    sortWaiting: 'Longest waiting first', awaitingNone: 'Nobody is waiting for a reply.', awaitingOne: '1 conversation awaits a reply.',
+    awaitingMany: '{n} conversations await a reply.', noMessages: 'No messages yet', awaiting: 'Awaiting reply · {time}',
+    notAwaiting: 'Answered', alerts: 'Notifications', alertsHelp: 'While the tab is in the background, its title shows the number of new messages.',
+    soundEnabled: 'Play a sound for new messages', desktopEnable: 'Turn on desktop notifications',
+    desktopDisable: 'Turn off desktop notifications', desktopOn: 'Desktop notifications are on.',
+    desktopDenied: 'The browser blocks notifications for this page.', desktopUnsupported: 'This browser cannot show notifications.',
+    notifyDetails: "Show the citizen's name and the message text in the notification", notificationTitle: 'Samtale',
+    notificationText: 'New message in the inbox', back: '← To the inbox', backToConversation: '← To the conversation',
+    showSide: 'Citizen and notes', assignOffer: 'Nobody is assigned to this conversation. Assign it to you?', noThanks: 'No thanks',
+    citizenPanel: 'The citizen', phone: 'Mobile number', phoneLabel: "Verified number (you checked it is the citizen's)",
+    phoneSave: 'Save number', channelPolicy: 'Channel', policyApp: 'App only', policyAppThenSms: 'App, then SMS',
+    policySms: 'SMS', caseReferences: 'Case references', earlierConversations: 'Conversations with the citizen',
+    startTitle: 'New conversation with a citizen', cpr: 'CPR number',
+    cprHelp: '10 digits. The number only travels in the request body – never in an address or a log.', unit: 'Unit',
+    subject: 'Subject', startButton: 'Start the conversation', colleagueTyping: '{name} (colleague) is typing …', colleague: 'A colleague',
+    viewingOne: '{names} also has this conversation open.', viewingMany: '{names} also have this conversation open.',
+    noCaseReferences: 'None yet.', noEarlier: 'No other conversations.', phoneNone: 'No verified number.',
+    phoneVerified: '{number} – verified by {by}, {when}.', phoneOptedOut: 'The citizen turned SMS off (STOP).',
+    phoneSaved: 'The number is saved as verified.', phoneInUse: 'This number is already registered for another citizen.',
+    phoneInvalid: 'Enter a mobile number with country code, e.g. +45 20 30 40 50.', policySaved: 'The channel is saved.',
+    policyFailed: 'The channel could not be saved. Please try again.', policyNeedsPhone: 'SMS needs a verified mobile number.',
+    cprInvalid: 'A CPR number has 10 digits, e.g. 0101901234.', subjectMissing: 'Enter a subject for the conversation.',
+    starting: 'Starting the conversation …', startFailed: 'The conversation could not be started. Please try again.',
+    minutes: '{n} min', hours: '{h} h {m} min', daysHours: '{d} d {h} h', justNow: 'just now',
     skip: 'Skip to content', signOut: 'Sign out', signInTitle: 'Sign in', inbox: 'Inbox',
     viewMine: 'Mine', viewUnassigned: 'Unassigned', viewAll: 'All in unit', viewClosed: 'Closed',
     search: 'Search by name or subject', searchButton: 'Search', listEmpty: 'No conversations here.',
@@ -48,7 +108,17 @@ const TEXT = {
     smsFailed: 'SMS failed', journalPending: 'Awaiting journal', journaled: 'Journaled',
     acknowledged: 'Journaled and acknowledged', unreadable: 'This message cannot be read', noteBy: '{name}',
     days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'], from: 'from', to: 'to',
-    error: 'Something went wrong: {detail}',
+    error: 'Something went wrong: {detail}', unreadOne: '{n} unread',
+    deleteAsk: 'Delete the template "{title}"?', deleteYes: 'Yes, delete', deleteNo: 'No',
+    caseSaved: 'The case is saved.', caseDetails: 'Case and journal',
+    caseNumberInvalid: 'The case number may only hold letters, digits, spaces and . / : _ - (at most 64).',
+    kleClassInvalid: 'The KLE class must be a KLE number such as 15.17.06.',
+    actionFacetInvalid: 'The action facet must be a KLE action facet such as G01.',
+    hoursAdd: 'Add interval', hoursRemove: 'Remove interval',
+    hoursOrder: '{day}: an interval must end after it starts.', hoursIncomplete: '{day}: fill in both from and to.',
+    hoursInvalid: 'The office hours could not be saved: check that every interval ends after it starts.',
+    hoursReplyInvalid: 'The automatic reply is too long (at most 1,000 characters).',
+    hoursFailed: 'The office hours could not be saved. Please try again.',
   },
 };
 
@@ -77,4 +147,15 @@ export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   return dayKey.format(d) === dayKey.format(new Date()) ? timeOnly.format(d) : dateTime.format(d);
+}
+
+/** How long a citizen has waited: "lige nu", "12 min", "2 t 5 min", "3 d 4 t". */
+export function formatWaiting(iso) {
+  if (!iso) return '';
+  const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+  if (minutes < 1) return t('justNow');
+  if (minutes < 60) return t('minutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return t('hours', { h: hours, m: minutes % 60 });
+  return t('daysHours', { d: Math.floor(hours / 24), h: hours % 24 });
 }

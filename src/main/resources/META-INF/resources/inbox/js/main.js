@@ -1,5 +1,6 @@
 // The staff inbox. Everything from the server is put into the page as text (textContent), never as HTML.
-import { t, translatePage, formatTime } from './i18n.js';
+import { t, translatePage, formatTime, formatWaiting } from './i18n.js';
+import { Alerts } from './alerts.js';
 import { Auth } from './auth.js';
 import { Api } from './api.js';
 import { Live } from './live.js';
@@ -20,15 +21,19 @@ function el(tag, attrs = {}, ...children) {
 }
 
 const state = {
-  me: null, unitId: null, view: 'all', q: '', list: [], staff: [], templates: [],
+  me: null, unitId: null, view: 'all', q: '', sort: 'newest', list: [], staff: [], templates: [],
+  declinedOffer: new Set(), // conversations where the caseworker said no to "assign to me"
+  colleagueTyping: new Map(), // staff id -> name, of the open conversation
   open: null, // the open conversation view
   messages: new Map(), // seq -> message, of the open conversation
   pending: new Map(), // clientMessageId -> { body, smsAllowed, el }
   oldestSeq: null, hasOlder: false, loadingOlder: false,
   counterpartRead: 0, counterpartDelivered: 0, notes: new Set(), typingTimer: null, lastTypingSent: 0,
+  early: new Map(), // seq -> states that arrived before their message
 };
 
 let auth; let api; let live;
+const alerts = new Alerts(t);
 
 // ------------------------------------------------------------------ start and sign-in
 async function start() {
@@ -37,11 +42,19 @@ async function start() {
   auth = new Auth(settings);
   api = new Api(auth);
   try {
-    if (settings.signIn === 'oidc' && await auth.completeOidc()) return signedIn();
+    // awaited here, so a rejected token (/me answering 401) lands in the catch below too
+    if (settings.signIn === 'oidc' && await auth.completeOidc()) return await signedIn();
   } catch (e) {
-    return showSignIn(settings, t('signInFailed'));
+    return signInFailed(settings);
   }
   return showSignIn(settings);
+}
+
+/** Back to the sign-in page with a message, and no half-signed-in state left behind. */
+function signInFailed(settings) {
+  if (live) live.stop();
+  auth.signOut();
+  return showSignIn(settings, t('signInFailed'));
 }
 
 async function showSignIn(settings, problem) {
@@ -59,7 +72,7 @@ async function showSignIn(settings, problem) {
     const users = await (await fetch('/dev/tokens', { headers: { Accept: 'application/json' } })).json();
     users.filter((u) => u.kind === 'staff').forEach((u) => {
       const b = el('button', { type: 'button', 'data-login': u.login, text: t('signInAs', { name: u.name }) });
-      b.addEventListener('click', () => auth.demo(u.login).then(signedIn, () => { $('sign-in-text').textContent = t('signInFailed'); }));
+      b.addEventListener('click', () => auth.demo(u.login).then(signedIn).catch(() => signInFailed(settings)));
       options.append(el('li', {}, b));
     });
   } else {
@@ -79,7 +92,9 @@ async function signedIn() {
   live.start();
   const staff = await api.get('/api/v1/staff');
   state.staff = staff.items;
-  await Promise.all([loadList(), loadTemplates(), loadHours()]);
+  $('start-unit').replaceChildren(...state.me.units.map((u) => el('option', { value: u.id, text: u.name })));
+  await Promise.all([loadList(), loadCounts(), loadTemplates(), loadHours()]);
+  setInterval(renderList, 60000); // "waiting since" moves on by itself
   $('main').focus();
 }
 
@@ -104,6 +119,7 @@ async function loadList() {
     status: state.view === 'closed' ? 'closed' : 'open', view: state.view === 'closed' ? 'all' : state.view, limit: '100',
   });
   if (state.q) params.set('q', state.q);
+  else params.set('sort', state.sort);
   const page = await api.get(`/api/v1/conversations?${params}`);
   state.list = page.items;
   renderList();
@@ -115,6 +131,39 @@ function reloadListSoon() {
   listTimer = setTimeout(() => loadList().catch(() => {}), 200);
 }
 
+/** The views' counts and how many conversations await the unit's reply. */
+async function loadCounts() {
+  const counts = await api.get('/api/v1/conversations/counts');
+  document.querySelectorAll('[data-count]').forEach((x) => { x.textContent = `(${counts[x.dataset.count]})`; });
+  $('awaiting-count').textContent = counts.awaitingReply === 0 ? t('awaitingNone')
+    : t(counts.awaitingReply === 1 ? 'awaitingOne' : 'awaitingMany', { n: counts.awaitingReply });
+}
+
+let countsTimer = null;
+function reloadCountsSoon() {
+  clearTimeout(countsTimer);
+  countsTimer = setTimeout(() => loadCounts().catch(() => {}), 300);
+}
+
+/** Newest activity first, or the citizen who has waited longest first (then the rest, newest first). */
+function sortList() {
+  const newest = (a, b) => (b.updatedAt || '').localeCompare(a.updatedAt || '');
+  state.list.sort(state.sort === 'waiting' && !state.q ? (a, b) => {
+    if (a.waitingSince && b.waitingSince) return a.waitingSince.localeCompare(b.waitingSince);
+    if (a.waitingSince || b.waitingSince) return a.waitingSince ? -1 : 1;
+    return newest(a, b);
+  } : newest);
+}
+
+/** "Sofie: Hej …", "Dig: Tak …": who wrote last, and the first line. */
+function previewText(c) {
+  const m = c.lastMessage;
+  if (!m) return t('noMessages');
+  const who = m.senderKind === 'system' ? t('system')
+    : (m.sender.id === state.me.id ? t('you') : (m.sender.name || (m.senderKind === 'citizen' ? t('citizen') : '')));
+  return `${who}: ${m.preview ?? t('unreadable')}`;
+}
+
 function renderList() {
   const ul = $('conversation-list');
   ul.replaceChildren(...state.list.map((c) => {
@@ -123,7 +172,10 @@ function renderList() {
       el('span', { class: 'name', text: c.citizen.name || t('citizen') }),
       el('span', { class: 'time', text: formatTime(c.lastMessageAt || c.createdAt) }),
       el('span', { class: 'subject', text: c.subject }),
-      unread > 0 ? el('span', { class: 'badge', text: t('unread', { n: unread }) }) : el('span'),
+      unread > 0 ? el('span', { class: 'badge', text: t(unread === 1 ? 'unreadOne' : 'unread', { n: unread }) }) : el('span'),
+      el('span', { class: 'preview', text: previewText(c) }),
+      c.awaitingReply ? el('span', { class: 'waiting', 'data-awaiting': 'true', text: t('awaiting', { time: formatWaiting(c.waitingSince) }) })
+        : el('span', { class: 'answered', 'data-awaiting': 'false', text: c.status === 'open' && c.lastMessage ? t('notAwaiting') : '' }),
       el('span', { class: 'assignee', text: c.assignee ? t('assignedTo', { name: c.assignee.name }) : t('unassigned') }));
     b.addEventListener('click', () => openConversation(c.id));
     return el('li', {}, b);
@@ -135,19 +187,27 @@ function upsert(view) {
   const i = state.list.findIndex((c) => c.id === view.id);
   if (i >= 0) state.list.splice(i, 1);
   if (matchesView(view) && !state.q) state.list.unshift(view);
-  state.list.sort((a, b) => (b.updatedAt || '').localeCompare(a.updatedAt || ''));
+  sortList();
   renderList();
+  reloadCountsSoon();
 }
 
 // ------------------------------------------------------------------ one conversation
 async function openConversation(id) {
   const view = await api.get(`/api/v1/conversations/${id}`);
+  if (state.open && state.open.id !== id) presence.leave(state.open.id);
   state.open = view;
+  showScreen('conversation');
+  $('side').hidden = false;
+  $('assign-offer').hidden = true;
+  state.colleagueTyping.clear();
   state.messages.clear();
   state.pending.clear();
   state.notes.clear();
+  state.early.clear();
+  $('case-status').textContent = '';
   state.counterpartRead = view.counterpartReadSeq;
-  state.counterpartDelivered = view.counterpartReadSeq;
+  state.counterpartDelivered = Math.max(view.counterpartReadSeq, view.counterpartDeliveredSeq ?? 0);
   $('messages').replaceChildren();
   $('notes').replaceChildren();
   $('typing').textContent = '';
@@ -162,6 +222,8 @@ async function openConversation(id) {
   const notes = await api.get(`/api/v1/conversations/${id}/notes`);
   notes.items.forEach(addNote);
   renderList();
+  presence.join(id);
+  loadCitizen(view).catch(() => {});
   $('message-input').focus();
 }
 
@@ -179,8 +241,10 @@ function renderHeader() {
     ...state.staff.map((s) => el('option', { value: s.id, text: s.name })));
   select.value = c.assignee ? c.assignee.id : '';
   // shown only where the service has them: the case reference (journal) and SMS sending (sms)
-  $('case-form').hidden = !('actionFacet' in c);
-  $('sms-allowed-label').hidden = !('channelPolicy' in c) || c.status !== 'open';
+  $('case-details').hidden = !('actionFacet' in c);
+  // only where a message can go by SMS at all: the SMS feature is there and the policy is not app-only
+  $('sms-allowed-label').hidden = !c.channelPolicy || c.channelPolicy === 'app' || c.status !== 'open';
+  $('assign-me').hidden = c.status !== 'open' || (c.assignee && c.assignee.id === state.me.id);
   $('case-number').value = c.caseNumber || '';
   $('kle-class').value = c.kleClass || '';
   $('action-facet').value = c.actionFacet || '';
@@ -210,7 +274,8 @@ function stateLabels(m) {
     else labels.push(['sent', t('sent'), '✓']);
   }
   const sms = { queued: 'smsQueued', sent: 'smsSent', delivered: 'smsDelivered', failed: 'smsFailed' }[m.smsState];
-  if (sms) labels.push([m.smsState === 'failed' ? 'failed' : 'ok', t(sms), '']);
+  // only a delivered SMS is a success; queued and sent are still on their way
+  if (sms) labels.push([{ delivered: 'ok', failed: 'failed' }[m.smsState] || 'pending', t(sms), '', m.smsState]);
   const journal = { pending: 'journalPending', journaled: 'journaled', acknowledged: 'acknowledged' }[m.journalState];
   if (journal) labels.push([m.journalState === 'pending' ? 'pending' : 'ok', t(journal), '']);
   return labels;
@@ -218,7 +283,7 @@ function stateLabels(m) {
 
 function renderStates(li, m) {
   const p = li.querySelector('.states');
-  p.replaceChildren(...stateLabels(m).map(([cls, label, icon]) => el('span', { class: `state ${cls}`, 'data-state': cls },
+  p.replaceChildren(...stateLabels(m).map(([cls, label, icon, sms]) => el('span', { class: `state ${cls}`, 'data-state': cls, 'data-sms': sms },
     icon ? el('span', { 'aria-hidden': 'true', text: `${icon} ` }) : null, label, ' ')));
 }
 
@@ -231,13 +296,19 @@ function addMessage(m) {
   const pending = state.pending.get(m.clientMessageId);
   if (pending && m.sender.id === state.me.id) { pending.el.remove(); state.pending.delete(m.clientMessageId); }
   const li = messageElement(m);
-  const entry = { ...m, el: li };
+  const entry = { ...m, el: li, ...state.early.get(m.seq) };
+  state.early.delete(m.seq);
   state.messages.set(m.seq, entry);
   renderStates(li, entry);
   const list = $('messages');
   const after = [...list.children].find((x) => x.dataset.seq && Number(x.dataset.seq) > m.seq);
   list.insertBefore(li, after || list.querySelector('.pending') || null);
   state.oldestSeq = state.oldestSeq === null ? m.seq : Math.min(state.oldestSeq, m.seq);
+}
+
+async function refreshMessage(conversationId, seq) {
+  const page = await api.get(`/api/v1/conversations/${conversationId}/messages?after=${seq - 1}&limit=1`);
+  if (state.open && state.open.id === conversationId) page.items.forEach(addMessage);
 }
 
 function lastSeq() { return state.messages.size ? Math.max(...state.messages.keys()) : 0; }
@@ -322,11 +393,20 @@ function onMessage(m) {
     known.lastSeq = Math.max(known.lastSeq, m.seq);
     known.lastMessageAt = m.createdAt;
     known.updatedAt = m.createdAt;
+    known.lastMessage = { seq: m.seq, senderKind: m.sender.kind, sender: { id: m.sender.id, name: m.sender.name }, preview: firstLine(m.body) };
+    // the unit's state: whoever of the unit answers, the conversation no longer waits (automatic replies do not count)
+    if (m.sender.kind === 'citizen' && !known.awaitingReply) { known.awaitingReply = true; known.waitingSince = m.createdAt; }
+    if (m.sender.kind === 'staff') { known.awaitingReply = false; known.waitingSince = null; }
     if (m.sender.id !== state.me.id && !(state.open && state.open.id === m.conversationId)) known.unreadCount += 1;
-    state.list.sort((a, b) => (b.updatedAt || '').localeCompare(a.updatedAt || ''));
+    sortList();
     renderList();
   } else {
     reloadListSoon();
+  }
+  reloadCountsSoon();
+  if (m.sender.kind === 'citizen') {
+    const c = known || { citizen: { name: m.sender.name } };
+    alerts.newMessage(c.citizen.name || t('citizen'), m.body);
   }
   if (!state.open || state.open.id !== m.conversationId) return;
   const last = lastSeq();
@@ -357,6 +437,8 @@ function onAck(f) {
       sender: { kind: 'staff', id: state.me.id, name: state.me.name }, body: p.body, bodyError: null, channel: 'web',
       createdAt: f.createdAt, smsAllowed: p.smsAllowed });
     scrollToEnd();
+    // the ack says nothing of the SMS the message statement may have queued: read the stored message
+    if (state.open.channelPolicy && state.open.channelPolicy !== 'app') refreshMessage(f.conversationId, f.seq);
   }
 }
 
@@ -373,14 +455,32 @@ function onReceipt(f) {
 }
 
 function onTyping(f) {
-  if (!state.open || f.conversationId !== state.open.id || f.sender.kind !== 'citizen') return;
-  $('typing').textContent = t('typing', { name: state.open.citizen.name || t('citizen') });
+  if (!state.open || f.conversationId !== state.open.id || f.sender.id === state.me.id) return;
+  // staff see the citizen typing, and colleagues typing in the same conversation
+  $('typing').textContent = f.sender.kind === 'citizen' ? t('typing', { name: state.open.citizen.name || t('citizen') })
+    : t('colleagueTyping', { name: f.sender.name || staffName(f.sender.id) });
   clearTimeout(state.typingTimer);
   state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 5000);
 }
 
+function staffName(id) {
+  const s = state.staff.find((x) => x.id === id);
+  return s ? s.name : t('colleague');
+}
+
+function firstLine(body) {
+  if (body == null) return null;
+  const line = body.trim().split('\n')[0];
+  return [...line].length <= 120 ? line : `${[...line].slice(0, 119).join('')}…`;
+}
+
 function onConversation(view) {
-  if (state.open && state.open.id === view.id) { state.open = view; renderHeader(); }
+  if (state.open && state.open.id === view.id) {
+    state.open = view;
+    renderHeader();
+    if (view.assignee) $('assign-offer').hidden = true;
+    renderPolicy(view);
+  }
   if (state.q) reloadListSoon(); else upsert(view);
 }
 
@@ -396,9 +496,13 @@ function onMessageState(f) {
     }
     return;
   }
+  const change = f.type === 'sms-state' ? { smsState: f.state } : { journalState: f.state };
   const m = state.messages.get(f.seq);
-  if (!m) return;
-  if (f.type === 'sms-state') m.smsState = f.state; else m.journalState = f.state;
+  if (!m) { // the frame came before the ack or the message: keep it for when the message is shown
+    state.early.set(f.seq, { ...state.early.get(f.seq), ...change });
+    return;
+  }
+  Object.assign(m, change);
   renderStates(m.el, m);
 }
 
@@ -431,11 +535,25 @@ async function loadTemplates() {
       $('template-id').value = x.id; $('template-title').value = x.title; $('template-body').value = x.body; $('template-title').focus();
     });
     const del = el('button', { type: 'button', class: 'link', text: t('delete') });
-    del.addEventListener('click', () => api.del(`/api/v1/units/${state.unitId}/templates/${x.id}`).then(loadTemplates));
     edit.setAttribute('aria-label', `${t('edit')} ${x.title}`);
     del.setAttribute('aria-label', `${t('delete')} ${x.title}`);
-    return el('li', {}, el('span', { text: x.title }), edit, del);
+    const li = el('li', {}, el('span', { text: x.title }), edit, del);
+    del.addEventListener('click', () => confirmDelete(li, x, del));
+    return li;
   }));
+}
+
+/** Deleting a template cannot be undone: ask in the list itself, with focus on the question. */
+function confirmDelete(li, x, del) {
+  if (li.querySelector('.confirm')) return;
+  const yes = el('button', { type: 'button', 'data-confirm': 'yes', text: t('deleteYes') });
+  const no = el('button', { type: 'button', 'data-confirm': 'no', class: 'secondary', text: t('deleteNo') });
+  const box = el('span', { class: 'confirm', role: 'group', 'aria-label': t('deleteAsk', { title: x.title }) },
+    el('span', { text: t('deleteAsk', { title: x.title }) }), yes, no);
+  yes.addEventListener('click', () => api.del(`/api/v1/units/${state.unitId}/templates/${x.id}`).then(loadTemplates));
+  no.addEventListener('click', () => { box.remove(); del.focus(); });
+  li.append(box);
+  no.focus();
 }
 
 // ------------------------------------------------------------------ office hours
@@ -445,13 +563,195 @@ async function loadHours() {
   if (!state.unitId) return;
   const h = await api.get(`/api/v1/units/${state.unitId}/office-hours`);
   $('hours-days').replaceChildren(...DAYS.map((d, i) => {
-    const span = (h.weekly[d] || [])[0] || { from: '', to: '' };
-    return el('div', { class: 'day' }, el('span', { text: t('days')[i] }),
-      el('input', { type: 'time', id: `hours-${d}-from`, value: span.from, 'aria-label': `${t('days')[i]} ${t('from')}` }),
-      el('input', { type: 'time', id: `hours-${d}-to`, value: span.to, 'aria-label': `${t('days')[i]} ${t('to')}` }));
+    const spans = el('ul', { class: 'spans' });
+    const day = el('div', { class: 'day', 'data-day': d }, el('span', { class: 'day-name', text: t('days')[i] }), spans);
+    const add = el('button', { type: 'button', class: 'link', text: t('hoursAdd'), 'aria-label': `${t('hoursAdd')} ${t('days')[i]}` });
+    add.addEventListener('click', () => { spans.append(spanRow(i, { from: '', to: '' })); spans.lastChild.querySelector('input').focus(); });
+    (h.weekly[d] || []).forEach((span) => spans.append(spanRow(i, span)));
+    day.append(add);
+    return day;
   }));
   $('hours-enabled').checked = h.enabled;
   $('hours-reply').value = h.autoReply || '';
+}
+
+/** One opening interval of a day; a day may have several (08–12 and 12:30–15:30). */
+function spanRow(dayIndex, span) {
+  const name = t('days')[dayIndex];
+  const remove = el('button', { type: 'button', class: 'link', text: t('hoursRemove'), 'aria-label': `${t('hoursRemove')} ${name} ${span.from || ''}` });
+  const row = el('li', { class: 'span' },
+    el('input', { type: 'time', class: 'from', value: span.from, 'aria-label': `${name} ${t('from')}` }),
+    el('span', { 'aria-hidden': 'true', text: '–' }),
+    el('input', { type: 'time', class: 'to', value: span.to, 'aria-label': `${name} ${t('to')}` }), remove);
+  remove.addEventListener('click', () => row.remove());
+  return row;
+}
+
+/** The panel's intervals, or a Danish message naming the day that is wrong. */
+function readHours() {
+  const weekly = {};
+  for (const [i, d] of DAYS.entries()) {
+    const spans = [];
+    for (const row of document.querySelectorAll(`#hours-days [data-day=${d}] .span`)) {
+      const from = row.querySelector('.from').value; const to = row.querySelector('.to').value;
+      if (!from && !to) continue;
+      if (!from || !to) return { problem: t('hoursIncomplete', { day: t('days')[i] }) };
+      if (to <= from) return { problem: t('hoursOrder', { day: t('days')[i] }) };
+      spans.push({ from, to });
+    }
+    if (spans.length) weekly[d] = spans;
+  }
+  return { weekly };
+}
+
+// ------------------------------------------------------------------ screens (one at a time on a phone)
+/**
+ * Which pane has the caseworker's attention: list, conversation, side (citizen and notes) or start. Wide
+ * screens show list, conversation and side together (start takes the conversation's place); at phone
+ * width (inbox.css) only this one is shown, with a back button.
+ */
+function showScreen(name) {
+  document.body.dataset.screen = name;
+  $('start').hidden = name !== 'start';
+  if (name === 'list' && state.open) {
+    const b = document.querySelector(`button.conv[data-id='${state.open.id}']`);
+    if (b && getComputedStyle($('conversation')).display === 'none') b.focus();
+  }
+}
+
+// ------------------------------------------------------------------ who else has the conversation open
+/**
+ * Staff who have the open conversation on screen: the page says so to the server every 15 s while it is
+ * shown (and once when it closes), and hears back who else did in the last 40 s.
+ */
+const presence = {
+  id: null,
+  timer: null,
+  join(id) {
+    this.id = id;
+    clearInterval(this.timer);
+    this.beat();
+    this.timer = setInterval(() => this.beat(), 15000);
+  },
+  leave(id) {
+    if (this.id === id) { clearInterval(this.timer); this.id = null; }
+    api.del(`/api/v1/conversations/${id}/viewers/me`).catch(() => {});
+  },
+  async beat() {
+    const id = this.id;
+    if (!id || document.visibilityState !== 'visible') return;
+    try {
+      const r = await api.put(`/api/v1/conversations/${id}/viewers/me`, {});
+      if (state.open && state.open.id === id) renderPresence(r.items.filter((v) => v.staffId !== state.me.id));
+    } catch (e) { /* the next beat tries again */ }
+  },
+};
+
+function renderPresence(others) {
+  const names = others.map((v) => staffName(v.staffId));
+  $('presence').textContent = names.length ? t(names.length === 1 ? 'viewingOne' : 'viewingMany', { names: names.join(', ') }) : '';
+}
+
+// ------------------------------------------------------------------ the citizen at a glance
+async function loadCitizen(view) {
+  const citizenId = view.citizen.id;
+  $('citizen-name').textContent = view.citizen.name || t('citizen');
+  renderPolicy(view);
+  const smsFeature = 'channelPolicy' in view;
+  $('phone-form').hidden = !smsFeature;
+  $('policy-box').hidden = !smsFeature;
+  const [open, closed, phone] = await Promise.all([
+    api.get(`/api/v1/conversations?status=open&citizenId=${citizenId}&limit=50`),
+    api.get(`/api/v1/conversations?status=closed&citizenId=${citizenId}&limit=50`),
+    smsFeature ? api.get(`/api/v1/sms/citizens/${citizenId}/phone`) : Promise.resolve(null),
+  ]);
+  if (!state.open || state.open.citizen.id !== citizenId) return;
+  renderPhone(phone);
+  const all = [...open.items, ...closed.items];
+  const refs = new Map();
+  all.filter((c) => c.caseNumber || c.kleClass).forEach((c) => {
+    const label = [c.caseNumber, c.kleClass, c.actionFacet].filter(Boolean).join(' · ');
+    refs.set(label, c);
+  });
+  $('case-references').replaceChildren(...(refs.size ? [...refs.keys()].map((label) => el('li', { text: label }))
+    : [el('li', { class: 'muted', text: t('noCaseReferences') })]));
+  const others = all.filter((c) => c.id !== state.open.id);
+  $('citizen-conversations').replaceChildren(...(others.length ? others.map((c) => {
+    const b = el('button', { type: 'button', class: 'link', 'data-id': c.id, text: `${c.subject} (${t(c.status)}, ${formatTime(c.lastMessageAt || c.createdAt)})` });
+    b.addEventListener('click', () => openConversation(c.id));
+    return el('li', {}, b);
+  }) : [el('li', { class: 'muted', text: t('noEarlier') })]));
+}
+
+function renderPhone(phone) {
+  if (!phone) { $('phone-status').textContent = ''; return; }
+  if (!phone.verified) { $('phone-status').textContent = t('phoneNone'); return; }
+  const by = phone.verifiedBy ? (phone.verifiedBy === state.me.id ? t('you') : staffName(phone.verifiedBy)) : '';
+  $('phone-status').textContent = t('phoneVerified', { number: phone.maskedNumber || '', by, when: formatTime(phone.verifiedAt) })
+    + (phone.optedOut ? ` ${t('phoneOptedOut')}` : '');
+}
+
+function renderPolicy(view) {
+  if (view.channelPolicy) $('channel-policy').value = view.channelPolicy;
+}
+
+async function savePhone(e) {
+  e.preventDefault();
+  const input = $('phone-input');
+  const status = $('phone-form-status');
+  input.removeAttribute('aria-invalid');
+  status.classList.remove('bad');
+  try {
+    const phone = await api.put(`/api/v1/sms/citizens/${state.open.citizen.id}/phone`, { phone: input.value.trim() });
+    input.value = ''; // the number is not kept in the page: the mask above is what stays
+    renderPhone(phone);
+    status.textContent = t('phoneSaved');
+  } catch (err) {
+    input.setAttribute('aria-invalid', 'true');
+    status.classList.add('bad');
+    status.textContent = t(err.code === 'phone-in-use' ? 'phoneInUse' : 'phoneInvalid');
+    input.focus();
+  }
+}
+
+async function savePolicy(e) {
+  const status = $('policy-status');
+  status.classList.remove('bad');
+  try {
+    onConversation(await api.put(`/api/v1/conversations/${state.open.id}/channel-policy`, { policy: e.target.value }));
+    status.textContent = t('policySaved');
+  } catch (err) {
+    renderPolicy(state.open);
+    status.classList.add('bad');
+    status.textContent = t(e.target.value === 'app' ? 'policyFailed' : 'policyNeedsPhone');
+  }
+}
+
+// ------------------------------------------------------------------ starting a conversation
+/** CPR → citizen (POST body: the CPR never goes into a URL, and so never into an access log), then the conversation. */
+async function startConversation(e) {
+  e.preventDefault();
+  const cpr = $('start-cpr').value.replace(/[\s-]/g, '');
+  const subject = $('start-subject').value.trim();
+  const status = $('start-status');
+  ['start-cpr', 'start-subject'].forEach((id) => $(id).removeAttribute('aria-invalid'));
+  status.classList.add('bad');
+  if (!/^\d{10}$/.test(cpr)) { $('start-cpr').setAttribute('aria-invalid', 'true'); status.textContent = t('cprInvalid'); $('start-cpr').focus(); return; }
+  if (!subject) { $('start-subject').setAttribute('aria-invalid', 'true'); status.textContent = t('subjectMissing'); $('start-subject').focus(); return; }
+  status.classList.remove('bad');
+  status.textContent = t('starting');
+  try {
+    const citizen = await api.post('/api/v1/citizens/lookup', { cpr });
+    const view = await api.post('/api/v1/conversations', { unitId: $('start-unit').value, citizenId: citizen.id, subject });
+    $('start-cpr').value = '';
+    $('start-subject').value = '';
+    status.textContent = '';
+    upsert(view);
+    await openConversation(view.id);
+  } catch (err) {
+    status.classList.add('bad');
+    status.textContent = t(err.status === 400 ? 'cprInvalid' : 'startFailed');
+  }
 }
 
 // ------------------------------------------------------------------ wiring
@@ -462,6 +762,10 @@ function wire() {
     loadList();
   }));
   $('search').addEventListener('submit', (e) => { e.preventDefault(); state.q = $('search-input').value.trim(); loadList(); });
+  // Escape and the search box's own clear button empty the field: the list follows
+  const cleared = (e) => { if (e.target.value === '' && state.q) { state.q = ''; loadList(); } };
+  $('search-input').addEventListener('input', cleared);
+  $('search-input').addEventListener('search', cleared);
   $('sign-out').addEventListener('click', () => { live.stop(); auth.signOut(); location.reload(); });
   const input = $('message-input');
   input.addEventListener('keydown', (e) => {
@@ -480,6 +784,8 @@ function wire() {
     input.value = '';
     send(body); // reads the "may go by SMS" mark, which then applies to this message only
     $('sms-allowed').checked = false;
+    // answering an unassigned conversation: offer to take it (once per conversation, never forced)
+    if (!state.open.assignee && !state.declinedOffer.has(state.open.id)) $('assign-offer').hidden = false;
   });
   $('template-select').addEventListener('change', (e) => {
     const x = state.templates.find((tpl) => tpl.id === e.target.value);
@@ -496,18 +802,54 @@ function wire() {
   });
   const change = (path, body) => api.post(`/api/v1/conversations/${state.open.id}/${path}`, body).then(onConversation);
   $('assign-me').addEventListener('click', () => change('assign', { staffId: state.me.id }));
+  $('assign-offer-yes').addEventListener('click', () => {
+    $('assign-offer').hidden = true;
+    change('assign', { staffId: state.me.id }).then(() => $('message-input').focus());
+  });
+  $('assign-offer-no').addEventListener('click', () => {
+    state.declinedOffer.add(state.open.id);
+    $('assign-offer').hidden = true;
+    $('message-input').focus();
+  });
+  $('sort-select').addEventListener('change', (e) => { state.sort = e.target.value; loadList(); });
+  $('back').addEventListener('click', () => showScreen('list'));
+  $('start-back').addEventListener('click', () => showScreen(state.open ? 'conversation' : 'list'));
+  $('show-side').addEventListener('click', () => { showScreen('side'); $('citizen-title').focus(); });
+  $('side-back').addEventListener('click', () => showScreen('conversation'));
+  $('new-conversation').addEventListener('click', () => { showScreen('start'); $('start-cpr').focus(); });
+  $('start-form').addEventListener('submit', startConversation);
+  $('phone-form').addEventListener('submit', savePhone);
+  $('channel-policy').addEventListener('change', savePolicy);
+  alerts.wire($('sound-enabled'), $('desktop-enable'), $('notify-details'), $('alerts-status'));
   $('assign-button').addEventListener('click', () => change('assign', { staffId: $('assign-select').value || null }));
   $('close-button').addEventListener('click', () => change('close'));
   $('reopen-button').addEventListener('click', () => change('reopen'));
-  $('case-form').addEventListener('submit', (e) => {
+  $('case-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    api.put(`/api/v1/conversations/${state.open.id}/case`, {
-      caseNumber: $('case-number').value || null, kleClass: $('kle-class').value || null, actionFacet: $('action-facet').value || null,
-    }).then(onConversation);
+    const fields = { caseNumber: 'case-number', kleClass: 'kle-class', actionFacet: 'action-facet' };
+    Object.values(fields).forEach((id) => $(id).removeAttribute('aria-invalid'));
+    $('case-status').textContent = '';
+    $('case-status').classList.remove('bad');
+    try {
+      onConversation(await api.put(`/api/v1/conversations/${state.open.id}/case`, {
+        caseNumber: $('case-number').value || null, kleClass: $('kle-class').value || null, actionFacet: $('action-facet').value || null,
+      }));
+      $('case-status').textContent = t('caseSaved');
+    } catch (err) {
+      const bad = (err.errors || []).map((x) => x.field).filter((f) => f in fields);
+      bad.forEach((f) => $(fields[f]).setAttribute('aria-invalid', 'true'));
+      $('case-status').classList.add('bad');
+      $('case-status').textContent = bad.length ? bad.map((f) => t(`${f}Invalid`)).join(' ') : t('error', { detail: err.message });
+      if (bad.length) $(fields[bad[0]]).focus();
+    }
   });
   $('load-older').addEventListener('click', loadOlder);
+  // the panels show what is stored now, also when a colleague or the API changed it since sign-in
+  $('hours-admin').addEventListener('toggle', () => { if ($('hours-admin').open) { $('hours-status').textContent = ''; loadHours(); } });
+  $('templates-admin').addEventListener('toggle', () => { if ($('templates-admin').open) loadTemplates(); });
   $('messages').addEventListener('scroll', () => { if ($('messages').scrollTop < 40) loadOlder(); });
-  document.addEventListener('visibilitychange', markRead);
+  document.addEventListener('visibilitychange', () => { markRead(); presence.beat(); });
+  window.addEventListener('pagehide', () => { if (state.open) presence.leave(state.open.id); });
   $('template-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const id = $('template-id').value;
@@ -519,17 +861,18 @@ function wire() {
   });
   $('hours-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const weekly = {};
-    DAYS.forEach((d) => {
-      const from = $(`hours-${d}-from`).value; const to = $(`hours-${d}-to`).value;
-      if (from && to) weekly[d] = [{ from, to }];
-    });
+    const { weekly, problem } = readHours();
+    if (problem) { $('hours-status').textContent = problem; return; }
     try {
       await api.put(`/api/v1/units/${state.unitId}/office-hours`, {
         timeZone: 'Europe/Copenhagen', weekly, autoReply: $('hours-reply').value || null, enabled: $('hours-enabled').checked,
       });
       $('hours-status').textContent = t('hoursSaved');
-    } catch (err) { $('hours-status').textContent = t('error', { detail: err.message }); }
+    } catch (err) {
+      // the server's field names and English details are for developers: say it in the caseworker's words
+      const field = (err.errors || [])[0]?.field;
+      $('hours-status').textContent = t({ weekly: 'hoursInvalid', autoReply: 'hoursReplyInvalid' }[field] || 'hoursFailed');
+    }
   });
 }
 
