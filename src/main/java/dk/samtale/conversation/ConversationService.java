@@ -33,8 +33,11 @@ public class ConversationService {
     private final Fanout fanout;
     private final Clock clock;
 
+    private final KleCheck kle;
+
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
-            Clock clock) {
+            Clock clock, KleCheck kle) {
+        this.kle = kle;
         this.conversations = conversations;
         this.queries = queries;
         this.pool = pool;
@@ -119,11 +122,11 @@ public class ConversationService {
 
     /** The case reference journal entries carry from now on (staff of the unit); null clears a field. */
     public Uni<ConversationView> setCase(Caller caller, UUID id, CaseReference ref) {
-        return update(caller, id, c -> {
+        return kle.check(caller.tenantId(), ref.kleClass(), ref.actionFacet()).flatMap(ok -> update(caller, id, c -> {
             c.caseNumber = ref.caseNumber();
             c.kleClass = ref.kleClass();
             c.actionFacet = ref.actionFacet();
-        }).flatMap(c -> changed(caller, c));
+        })).flatMap(c -> changed(caller, c));
     }
 
     public Uni<ConversationView> close(Caller caller, UUID id) {
