@@ -69,6 +69,16 @@ public class ConversationDocuments {
     ConversationDocument load(UUID tenantId, UUID conversationId, long upToSeq) {
         TenantKeys k = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
         try (Connection c = db.getConnection()) {
+            return load(c, k, tenantId, conversationId, upToSeq);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same on the caller's connection (the sequencer's transaction sees the entries it just made). */
+    ConversationDocument load(Connection c, TenantKeys k, UUID tenantId, UUID conversationId, long upToSeq)
+            throws SQLException {
+        {
             String municipality, unit, subject, caseNumber, kle, facet, status, name, cpr;
             UUID citizenId;
             try (PreparedStatement st = c.prepareStatement("""
@@ -145,8 +155,10 @@ public class ConversationDocuments {
             }
             return new ConversationDocument(conversationId, municipality, unit, name, cpr, subject, caseNumber, kle,
                     facet, status, clock.instant(), lines, covers);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
+    }
+
+    byte[] render(ConversationDocument d) {
+        return renderer.render(d);
     }
 }
