@@ -20,10 +20,10 @@ import io.smallrye.mutiny.Uni;
 import dk.samtale.conversation.Ack;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.ConversationService;
+import dk.samtale.conversation.EventDetail;
 import dk.samtale.conversation.Message;
 import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
-import dk.samtale.inbox.Notes;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.RateLimiter;
 import dk.samtale.platform.SerialQueue;
@@ -57,13 +57,13 @@ final class ChatConnection {
     private long lastRefusedAt;
     private volatile long expiryTimer = -1;
     private final DeliveryMetrics metrics;
-    private final Notes notes;
+    private final Map<String, EventDetail> details;
 
     ChatConnection(WebSocketConnection socket, Caller caller, MessageService messages,
             ConversationService conversations, ObjectMapper json, RateLimiter limiter, Clock clock,
-            DeliveryMetrics metrics, Notes notes) {
+            DeliveryMetrics metrics, Map<String, EventDetail> details) {
         this.metrics = metrics;
-        this.notes = notes;
+        this.details = details;
         this.socket = socket;
         this.caller = caller;
         this.messages = messages;
@@ -159,15 +159,6 @@ final class ChatConnection {
             if (!t.sender().id().equals(caller.id())) {
                 sendNow(new ServerFrame.TypingNotice(t.route().conversationId(), t.sender()));
             }
-        } else if (event instanceof ConversationEvent.SmsStateChanged sms) {
-            if (caller.isStaff()) {
-                sendNow(new ServerFrame.SmsState(sms.route().conversationId(), sms.messageId(), sms.seq(),
-                        sms.state()));
-            }
-        } else if (event instanceof ConversationEvent.JournalStateChanged j) {
-            if (caller.isStaff()) { // citizens never see journal state
-                sendNow(new ServerFrame.JournalState(j.route().conversationId(), j.messageId(), j.seq(), j.state()));
-            }
         } else if (event instanceof ConversationEvent.Changed c) {
             out.submit(() -> conversations.get(caller, c.route().conversationId())
                     .onFailure(ProblemException.class).recoverWithNull()
@@ -175,14 +166,40 @@ final class ChatConnection {
                             ? Uni.createFrom().voidItem()
                             : uni(send(new ServerFrame.ConversationFrame(v))))
                     .subscribeAsCompletionStage());
-        } else if (event instanceof ConversationEvent.NoteAdded n && caller.isStaff()) {
-            // notes never go to a citizen's socket; Notes.byId checks the unit again
-            out.submit(() -> notes.byId(caller, n.noteId()).onFailure().recoverWithNull()
-                    .flatMap(note -> note == null
-                            ? Uni.createFrom().voidItem()
-                            : uni(send(new ServerFrame.NoteFrame(note))))
-                    .subscribeAsCompletionStage());
+        } else if (event instanceof ConversationEvent.FeatureEvent f) {
+            feature(f);
         }
+    }
+
+    /**
+     * A feature's own event, as its frame: {@code type}, then the fields its feature's {@link EventDetail}
+     * loads for this reader, or else {@code conversationId} and the event's fields. Staff-only events never
+     * reach a citizen's socket (and the detail checks again).
+     */
+    private void feature(ConversationEvent.FeatureEvent f) {
+        if (f.audience() == ConversationEvent.Audience.staff && !caller.isStaff()) {
+            return;
+        }
+        EventDetail detail = details.get(f.type());
+        if (detail == null) {
+            Map<String, Object> frame = new java.util.LinkedHashMap<>();
+            frame.put("type", f.type());
+            frame.put("conversationId", f.route().conversationId());
+            frame.putAll(f.fields());
+            sendNow(new ServerFrame.FeatureFrame(frame));
+            return;
+        }
+        out.submit(() -> detail.load(caller, f).onFailure().recoverWithNull()
+                .flatMap(fields -> {
+                    if (fields == null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Map<String, Object> frame = new java.util.LinkedHashMap<>();
+                    frame.put("type", f.type());
+                    frame.putAll(fields);
+                    return uni(send(new ServerFrame.FeatureFrame(frame)));
+                })
+                .subscribeAsCompletionStage());
     }
 
     /** Sends what the client missed after each cursor, then {@code synced}. */

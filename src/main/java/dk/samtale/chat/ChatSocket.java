@@ -29,7 +29,6 @@ import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerKind;
 import dk.samtale.identity.CallerResolver;
-import dk.samtale.inbox.Notes;
 import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.RateLimiter;
@@ -67,12 +66,14 @@ public class ChatSocket {
     private final Vertx vertx;
     private final Counter framesIn;
     private final DeliveryMetrics deliveryMetrics;
-    private final Notes notes;
+    private final java.util.Map<String, dk.samtale.conversation.EventDetail> details;
 
     ChatSocket(SecurityIdentity identity, CallerResolver callers, ChatRegistry registry, MessageService messages,
             ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics,
-            Notes notes) {
-        this.notes = notes;
+            jakarta.enterprise.inject.Instance<dk.samtale.conversation.EventDetail> details) {
+        // one map for every socket: the features that detail their own events (e.g. the inbox's notes)
+        this.details = details.stream().collect(java.util.stream.Collectors
+                .toUnmodifiableMap(dk.samtale.conversation.EventDetail::type, d -> d));
         this.identity = identity;
         this.callers = callers;
         this.registry = registry;
@@ -95,7 +96,7 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CloseReason.NORMAL.getCode(), "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics, notes);
+                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics, details);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),

@@ -2,6 +2,7 @@ package dk.samtale.chat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -63,32 +64,20 @@ sealed interface ServerFrame {
         }
     }
 
-    /** An internal note: staff sockets only. */
-    record NoteFrame(String type, dk.samtale.inbox.Notes.Note note) implements ServerFrame {
-        NoteFrame(dk.samtale.inbox.Notes.Note note) {
-            this("note", note);
-        }
-    }
-
     record Pong(String type, String ref) implements ServerFrame {
         Pong(String ref) {
             this("pong", ref);
         }
     }
 
-    /** Staff sockets only: a message's SMS moved (queued, sent, delivered, failed). */
-    record SmsState(String type, UUID conversationId, UUID messageId, long seq, String state) implements ServerFrame {
-        SmsState(UUID conversationId, UUID messageId, long seq, String state) {
-            this("sms-state", conversationId, messageId, seq, state);
-        }
-    }
-
-    /** A message's journal state changed (staff sockets only). */
-    record JournalState(String type, UUID conversationId, UUID messageId, long seq, String state)
-            implements
-                ServerFrame {
-        JournalState(UUID conversationId, UUID messageId, long seq, String state) {
-            this("journal-state", conversationId, messageId, seq, state);
+    /**
+     * A feature's own event (sms-state, journal-state, note, …): {@code type} first, then its fields; the
+     * schemas of these frames are in openapi/asyncapi.yaml like every other frame's.
+     */
+    record FeatureFrame(@com.fasterxml.jackson.annotation.JsonValue Map<String, Object> body) implements ServerFrame {
+        @Override
+        public String type() {
+            return (String) body.get("type");
         }
     }
 

@@ -47,7 +47,7 @@ public class Conversation {
     public String kleClass;
     @Column(name = "action_facet")
     public String actionFacet;
-    /** app, sms or app-then-sms (see {@code dk.samtale.sms.ChannelPolicy}). */
+    /** app, sms or app-then-sms: carried on each message event for the SMS feature (README "SMS"). */
     @Column(name = "channel_policy", nullable = false)
     public String channelPolicy = "app";
     @Column(name = "last_seq", updatable = false)

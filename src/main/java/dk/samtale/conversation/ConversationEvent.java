@@ -1,5 +1,7 @@
 package dk.samtale.conversation;
 
+import java.util.Map;
+
 import dk.samtale.identity.Actor;
 
 /**
@@ -26,23 +28,41 @@ public sealed interface ConversationEvent {
     record Changed(Route route) implements ConversationEvent {
     }
 
-    /** An internal note was added (staff of the unit only; the note is loaded by whoever may see it). */
-    record NoteAdded(Route route, java.util.UUID noteId) implements ConversationEvent {
-    }
-
     /**
-     * A message's SMS moved (queued, sent, delivered, failed). For staff sockets only: citizens never see
-     * SMS delivery state.
+     * An event a feature publishes about a conversation without conversation, chat or the fan-out knowing
+     * it: {@code type} is the frame type sockets get ({@code sms-state}, {@code journal-state}, {@code note},
+     * …), {@code audience} who may get it, {@code fields} what the frame carries besides its type and
+     * conversation — ids, numbers and states only, never text (it travels through NOTIFY). A feature whose
+     * frame needs more than its fields (a note's text) provides an {@link EventDetail} for its type, which
+     * loads it for each reader who may see it.
      */
-    record SmsStateChanged(Route route, java.util.UUID messageId, long seq, String state) implements ConversationEvent {
-    }
-
-    /**
-     * A message's journal entry changed state (journaled, acknowledged); for the staff of the unit only.
-     */
-    record JournalStateChanged(Route route, java.util.UUID messageId, long seq, String state)
+    record FeatureEvent(Route route, String type, Audience audience, Map<String, Object> fields)
             implements
                 ConversationEvent {
+        public FeatureEvent {
+            fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        }
+
+        /**
+         * A feature's state of one message changed (its SMS, its journal entry, its attachment's scan, …):
+         * the frame carries {@code messageId}, {@code seq} and {@code state} (null: no state any more).
+         */
+        public static FeatureEvent messageState(Route route, String type, Audience audience,
+                java.util.UUID messageId, long seq, String state) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("messageId", messageId);
+            fields.put("seq", seq);
+            fields.put("state", state);
+            return new FeatureEvent(route, type, audience, fields);
+        }
+    }
+
+    /** Who may get a feature's event. */
+    enum Audience {
+        /** The citizen and the staff of the unit. */
+        participants,
+        /** Only the staff of the unit (never a citizen's socket). */
+        staff
     }
 
     enum Cursor {

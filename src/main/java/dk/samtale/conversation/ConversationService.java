@@ -30,17 +30,19 @@ public class ConversationService {
     private final ConversationRepository conversations;
     private final ConversationQueries queries;
     private final Pool pool;
+    private final SmsReach smsReach;
     private final Fanout fanout;
     private final Clock clock;
 
     private final KleCheck kle;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
-            Clock clock, KleCheck kle) {
+            Clock clock, SmsReach smsReach, KleCheck kle) {
         this.kle = kle;
         this.conversations = conversations;
         this.queries = queries;
         this.pool = pool;
+        this.smsReach = smsReach;
         this.fanout = fanout;
         this.clock = clock;
     }
@@ -154,10 +156,9 @@ public class ConversationService {
                     if (a == null) {
                         throw ProblemException.notFound("conversation");
                     }
-                    return pool.preparedQuery("SELECT 1 FROM citizen_phone WHERE citizen_id = $1")
-                            .execute(Tuple.of(a.route().citizenId()));
-                }).map(rows -> {
-                    if (rows.size() == 0) {
+                    return smsReach.hasVerifiedNumber(a.route().citizenId());
+                }).map(reachable -> {
+                    if (!reachable) {
                         throw new ProblemException(dk.samtale.platform.ErrorCode.NO_VERIFIED_PHONE,
                                 "The citizen has no verified phone number for SMS");
                     }

@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 
 import dk.samtale.identity.Caller;
 import dk.samtale.platform.ErrorCode;
+import dk.samtale.platform.EventLog;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.Times;
 import dk.samtale.platform.Uuid7;
@@ -45,9 +46,18 @@ public class MessageService {
     private final Counter stored;
     private final Counter duplicates;
     private final JournalStates journalStates;
+    private final SmsStates smsStates;
 
     MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics,
-            JournalStates journalStates) {
+            JournalStates journalStates, SmsStates smsStates, EventLog eventLog) {
+        this.smsStates = smsStates;
+        // every committed event of a conversation, on this replica or another, wakes the log's consumers
+        // (journal, push, SMS, ...) for its tenant; their poll covers a lost notification
+        fanout.subscribe(event -> {
+            if (event instanceof ConversationEvent.MessagePosted || event instanceof ConversationEvent.Changed) {
+                eventLog.wake(event.route().tenantId());
+            }
+        });
         this.journalStates = journalStates;
         this.store = store;
         this.queries = queries;
@@ -145,21 +155,34 @@ public class MessageService {
         });
     }
 
-    /** Staff see each message's journal state; citizens never do. */
+    /** Staff see each message's journal and SMS state; citizens never do. */
     private Uni<Page> withJournalStates(Caller caller, Page page) {
         if (page.items().isEmpty()) {
             return Uni.createFrom().item(page);
         }
-        return journalStates.of(caller.tenantId(), page.items().stream().map(Message::id).toList())
-                .map(states -> new Page(page.items().stream()
-                        .map(m -> m.withJournalState(states.getOrDefault(m.id(), "pending"))).toList(),
-                        page.hasMore()));
+        return withSmsStates(caller, page.items())
+                .flatMap(items -> journalStates.of(caller.tenantId(), items.stream().map(Message::id).toList())
+                        .map(states -> new Page(items.stream()
+                                .map(m -> m.withJournalState(states.getOrDefault(m.id(), "pending"))).toList(),
+                                page.hasMore())));
+    }
+
+    /** Staff see where each message's SMS is (from the SMS feature); citizens never do. */
+    private Uni<List<Message>> withSmsStates(Caller caller, List<Message> list) {
+        if (!caller.isStaff() || list.isEmpty()) {
+            return Uni.createFrom().item(list);
+        }
+        return smsStates.of(caller.tenantId(), list.stream().map(Message::id).toList())
+                .map(states -> states.isEmpty()
+                        ? list
+                        : list.stream().map(m -> states.containsKey(m.id()) ? m.withSmsState(states.get(m.id())) : m)
+                                .toList());
     }
 
     /** Up to {@code limit} messages after a seq, for a socket's resume or gap fill. */
     public Uni<List<Message>> since(Caller caller, UUID conversationId, long afterSeq, int limit) {
         return visible(caller, conversationId).flatMap(v -> store.after(conversationId, afterSeq, limit))
-                .map(list -> visibleTo(caller, list));
+                .flatMap(list -> withSmsStates(caller, list)).map(list -> visibleTo(caller, list));
     }
 
     /** Citizens never see SMS delivery state. */

@@ -50,54 +50,33 @@ class MessageStore {
 
     private static final String COLUMNS = """
             m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body_enc, m.channel,
-            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc, m.sms_allowed,
-            (SELECT n.state FROM sms_notice n WHERE n.message_id = m.id AND n.state <> 'cancelled'
-             ORDER BY n.created_at DESC LIMIT 1) AS sms_state""";
+            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc, m.sms_allowed""";
     private static final String FROM = """
             FROM message m
             JOIN conversation c ON c.id = m.conversation_id
             LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
             LEFT JOIN citizen ci ON m.sender_kind = 'citizen' AND ci.id = m.sender_id""";
 
-    // Takes the next seq under the conversation's row lock and inserts the message, all or nothing.
-    // The WHERE clause is the authorisation: the sender must be the conversation's citizen or a member
-    // of its unit, in the same tenant, and the conversation must be open. The journal CTE writes the
-    // message's outbox row in the same statement (journal/JournalSequencer turns it into an entry).
-    private static final String POST = """
+    // Takes the next seq under the conversation's row lock and inserts the message and its one event, all or
+    // nothing. The WHERE clause is the authorisation: the sender must be the conversation's citizen or a
+    // member of its unit, in the same tenant, and the conversation must be open. Nothing of push, SMS or the
+    // journal is here: they follow the event log after commit (platform.EventLog), each with its own policy.
+    // The event carries the route and the conversation's channel policy at this moment, so no consumer
+    // reads the conversation for them. Kept short (under the client's prepared-statement cache limit).
+    static final String POST = """
             WITH c AS (
               UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
               WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
               RETURNING id, last_seq, unit_id, citizen_id, channel_policy),
-            -- sms: a staff message in a conversation whose policy is not app queues one SMS (a notice, or its
-            -- text when marked not sensitive) for the relay; app-only conversations insert nothing
-            sms AS (
-              INSERT INTO sms_notice (id, tenant_id, conversation_id, message_id, seq, kind, escalate, state, due_at,
-                                      created_at, updated_at)
-              SELECT gen_random_uuid(), $2, c.id, $5, c.last_seq, CASE WHEN $13 THEN 'body' ELSE 'notice' END,
-                     c.channel_policy = 'app-then-sms', 'queued',
-                     $9 + CASE WHEN c.channel_policy = 'app-then-sms' THEN t.escalation_delay ELSE interval '0' END,
-                     $9, $9
-              FROM c JOIN sms_tenant t ON t.tenant_id = $2
-              WHERE c.channel_policy <> 'app' AND $6 = 'staff'
-              RETURNING 1),
-            journal AS (
-              INSERT INTO journal_outbox (tenant_id, message_id, conversation_id) SELECT $2, $5, c.id FROM c),
-            -- push (dk.samtale.push): record the due push in the same statement, so a crash after commit
-            -- cannot lose it; only when the other side has a device (two empty index probes otherwise).
-            -- One row per conversation and side: a burst collapses into one push of the newest seq.
-            push AS (
-              INSERT INTO push_due AS p (conversation_id, side, seq, pending_since)
-              SELECT c.id, s.side, c.last_seq, $9
-              FROM c, (SELECT CASE WHEN $6 = 'citizen' THEN 'staff' ELSE 'citizen' END AS side) s
-              WHERE CASE WHEN s.side = 'citizen'
-                         THEN EXISTS (SELECT 1 FROM device d WHERE d.owner_id = c.citizen_id)
-                         ELSE EXISTS (SELECT 1 FROM device_unit du WHERE du.unit_id = c.unit_id) END
-              ON CONFLICT (conversation_id, side) DO UPDATE SET seq = greatest(p.seq, EXCLUDED.seq))
+            e AS (
+              INSERT INTO conversation_event (tenant_id, conversation_id, unit_id, citizen_id, kind, message_id, seq,
+                                              actor_kind, actor_id, created_at, detail)
+              SELECT $2, c.id, c.unit_id, c.citizen_id, 'message', $5, c.last_seq, $6, $7, $9,
+                     jsonb_build_object('channelPolicy', c.channel_policy, 'smsAllowed', $13::boolean) FROM c)
             INSERT INTO message (id, conversation_id, seq, sender_kind, sender_id, client_message_id, body_enc, body_key,
                                  channel, created_at, sms_allowed)
             SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9, $13 FROM c
-            RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id,
-                      EXISTS (SELECT 1 FROM sms) AS sms_queued""";
+            RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id""";
 
     private final Pool pool;
     private final KeyRing keys;
@@ -123,7 +102,7 @@ class MessageStore {
             Row row = rows.iterator().next();
             Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
                     draft.clientMessageId(), draft.body(), null, draft.channel(), draft.createdAt(),
-                    draft.smsAllowed(), row.getBoolean("sms_queued") ? "queued" : null);
+                    draft.smsAllowed(), null);
             Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
                     draft.conversationId());
             return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
@@ -230,8 +209,7 @@ class MessageStore {
         }
         return new Message(id, r.getUUID("conversation_id"), r.getLong("seq"), new Actor(kind, senderId, senderName),
                 r.getString("client_message_id"), body, bodyError, Message.Channel.valueOf(r.getString("channel")),
-                Times.instant(r.getOffsetDateTime("created_at")), r.getBoolean("sms_allowed"),
-                r.getString("sms_state"));
+                Times.instant(r.getOffsetDateTime("created_at")), r.getBoolean("sms_allowed"), null);
     }
 
     private static byte[] bytes(Row r, String column) {

@@ -15,7 +15,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.Binding;
@@ -104,7 +103,7 @@ public class Notes {
             }
             Row r = rows.iterator().next();
             // after commit: staff sockets of the unit on every replica
-            fanout.publish(new ConversationEvent.NoteAdded(
+            fanout.publish(NoteFrames.added(
                     new Route(caller.tenantId(), r.getUUID("unit_id"), r.getUUID("citizen_id"), conversationId), id));
             return new Note(id, conversationId, caller.actor(), body, null, now);
         });

@@ -182,7 +182,7 @@ public class JournalFeed {
             st.setLong(3, to);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new ConversationEvent.JournalStateChanged(
+                    events.add(JournalStateEvent.of(
                             new Route(tenantId, rs.getObject(4, UUID.class),
                                     rs.getObject(5, UUID.class), rs.getObject(2, UUID.class)),
                             rs.getObject(1, UUID.class),

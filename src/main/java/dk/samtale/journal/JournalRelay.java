@@ -10,11 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +30,8 @@ import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
-import dk.samtale.platform.DaemonThreads;
+import dk.samtale.platform.Backoff;
+import dk.samtale.platform.Relay;
 
 /**
  * Delivers journal entries to the case systems that asked for push. At-least-once and safe with several
@@ -61,13 +57,12 @@ public class JournalRelay {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
     private final AtomicInteger configuredTenants = new AtomicInteger();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Bumped by {@link #halt()}: a round of an older generation records nothing (as if it had died). */
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean halted;
     private boolean announced;
-    private final ScheduledExecutorService worker = Executors
-            .newSingleThreadScheduledExecutor(DaemonThreads.named("journal-relay"));
+    private final Relay<String> relay;
+    private final Backoff backoff;
 
     JournalRelay(AgroalDataSource db, KeyRing keys, CaseJournal caseJournal, JournalConfig config, Fanout fanout,
             JournalSequencer sequencer, MeterRegistry metrics) {
@@ -87,6 +82,13 @@ public class JournalRelay {
                 .description("Age of the oldest entry waiting to be pushed").register(metrics);
         Gauge.builder("samtale.journal.push.tenants", configuredTenants, AtomicInteger::get)
                 .description("Tenants with a push endpoint (0: the push adapter is not in use)").register(metrics);
+        this.backoff = new Backoff(this.config.baseBackoff(), this.config.maxBackoff());
+        // one key: deliveries are claimed with a lease, so every replica can run the same relay; the poll
+        // also refreshes the gauges (once per interval, not per wake)
+        this.relay = new Relay<>("journal-relay", Duration.ZERO, this.config.interval(), key -> pass(), () -> {
+            measureQuietly();
+            return List.of("due");
+        }, metrics);
         sequencer.afterBatch(this::wake);
     }
 
@@ -95,16 +97,12 @@ public class JournalRelay {
             LOG.info("Journal push relay disabled on this replica (samtale.journal.push.enabled=false)");
             return;
         }
-        long every = config.interval().toMillis();
-        worker.scheduleWithFixedDelay(() -> {
-            round();
-            measureQuietly();
-        }, every, every, TimeUnit.MILLISECONDS);
+        relay.start();
     }
 
     @PreDestroy
     void stop() {
-        worker.shutdownNow();
+        relay.stop();
     }
 
     /** Tenants with a push endpoint, as of the last round (for health). */
@@ -114,11 +112,8 @@ public class JournalRelay {
 
     /** Run a round soon (new entries were made). */
     public void wake() {
-        if (config.enabled() && scheduled.compareAndSet(false, true)) {
-            worker.execute(() -> {
-                scheduled.set(false);
-                round();
-            });
+        if (config.enabled()) {
+            relay.wake("due");
         }
     }
 
@@ -139,23 +134,19 @@ public class JournalRelay {
     private record Due(UUID entryId, UUID tenantId, int attempts) {
     }
 
-    private void round() {
+    /** One batch: lease, post, record. A failure fails the pass; the relay retries after a backoff. */
+    private Relay.Pass pass() throws SQLException {
         if (halted) {
-            return;
+            return Relay.Pass.DONE;
         }
         int gen = generation.get();
-        try {
-            List<Due> due;
-            do {
-                due = lease();
-                if (!due.isEmpty()) {
-                    deliver(due, gen);
-                }
-            } while (due.size() >= config.batchSize() && !halted && gen == generation.get());
-        } catch (Exception e) {
-            LOG.warnf("Journal push round failed (%s); next round in %s", e.getClass().getSimpleName(),
-                    config.interval());
+        List<Due> due = lease();
+        if (!due.isEmpty()) {
+            deliver(due, gen);
         }
+        return due.size() >= config.batchSize() && !halted && gen == generation.get()
+                ? Relay.Pass.MORE
+                : Relay.Pass.DONE;
     }
 
     private List<Due> lease() throws SQLException {
@@ -231,7 +222,7 @@ public class JournalRelay {
                     deliveredIds.add(d.entryId());
                 } else if (outcome instanceof CaseJournal.Outcome.Retry r && d.attempts() < config.maxAttempts()) {
                     retried.increment();
-                    long delay = r.retryAfter() != null ? r.retryAfter().toMillis() : backoff(d.attempts());
+                    long delay = backoff.delay(d.attempts(), r.retryAfter()).toMillis();
                     try (PreparedStatement st = c.prepareStatement(
                             """
                                     UPDATE journal_delivery SET next_attempt_at = now() + make_interval(secs => ?),
@@ -266,21 +257,6 @@ public class JournalRelay {
                 d.attempts(), reason);
     }
 
-    private long backoff(int attempt) {
-        return backoff(attempt, config.baseBackoff().toMillis(), config.maxBackoff().toMillis(),
-                ThreadLocalRandom.current());
-    }
-
-    /**
-     * Exponential backoff with jitter: a random delay between half the base and base * 2^(attempt-1),
-     * capped at max — so retries of many entries spread out instead of arriving together.
-     */
-    static long backoff(int attempt, long baseMillis, long maxMillis, java.util.random.RandomGenerator random) {
-        long ceiling = Math.min(maxMillis, baseMillis << Math.min(Math.max(attempt - 1, 0), 30));
-        long floor = Math.min(baseMillis / 2, ceiling);
-        return floor >= ceiling ? ceiling : random.nextLong(floor, ceiling + 1);
-    }
-
     private void publishAcknowledged(List<UUID> entryIds) throws SQLException {
         if (entryIds.isEmpty()) {
             return;
@@ -294,7 +270,7 @@ public class JournalRelay {
             st.setArray(1, c.createArrayOf("uuid", entryIds.toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new ConversationEvent.JournalStateChanged(new Route(rs.getObject(1, UUID.class),
+                    events.add(JournalStateEvent.of(new Route(rs.getObject(1, UUID.class),
                             rs.getObject(5, UUID.class), rs.getObject(6, UUID.class), rs.getObject(3, UUID.class)),
                             rs.getObject(2, UUID.class), rs.getLong(4), "acknowledged"));
                 }

@@ -17,24 +17,13 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.StartupEvent;
 
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
@@ -43,32 +32,34 @@ import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
-import dk.samtale.platform.DaemonThreads;
+import dk.samtale.platform.EventConsumer;
+import dk.samtale.platform.EventLog;
+import dk.samtale.platform.LoggedEvent;
 import dk.samtale.platform.Uuid7;
 
 /**
- * Turns outbox rows into chained, signed journal entries, one tenant at a time, after the messages'
- * commits (the message transaction never touches a per-tenant row).
+ * Turns the conversation event log's message events into chained, signed journal entries, one tenant at
+ * a time, after the messages' commits (the message transaction never touches a per-tenant row): the
+ * journal's {@link EventConsumer} ({@code journal}).
  *
  * <p>
- * A batch is one transaction under {@code pg_try_advisory_xact_lock} on the tenant, so with several
- * replicas exactly one sequences a tenant at a time: it reads the chain head and up to
- * {@code batch-size} outbox rows in outbox order, assigns the next positions, encodes, hashes, signs
- * (and encrypts to the case system's certificate), inserts the entries, deletes the outbox rows and
- * advances the head — all or nothing. Woken by every committed message (the fan-out reaches every
- * replica), with a periodic poll as a safety net. Runs on its own thread: JDBC and Bouncy Castle
- * block, and must never run on the event loop.
+ * A batch is one transaction of {@link EventLog} (one consumer pass per tenant at a time, across
+ * replicas): it reads the chain head, the batch's messages, assigns the next positions, encodes, hashes,
+ * signs (and encrypts to the case system's certificate), inserts the entries and advances the head; the
+ * log moves the journal's cursor in the same transaction — all or nothing. Woken by every committed
+ * message (the fan-out reaches every replica), with a periodic poll as a safety net. Runs on the log's
+ * thread for this consumer: JDBC and Bouncy Castle block, and must never run on the event loop.
+ *
+ * <p>
+ * After commit it publishes one {@code journal-state} event per conversation of the batch (its newest
+ * journaled seq), not one per entry: staff views only need to know how far a conversation is journaled.
  */
 @ApplicationScoped
-public class JournalSequencer {
+public class JournalSequencer implements EventConsumer {
 
-    private static final Logger LOG = Logger.getLogger(JournalSequencer.class);
-    /** The advisory lock space of the journal ("JRNL"); the second key is the tenant's hash. */
-    private static final int LOCK_SPACE = 0x4a524e4c;
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private final AgroalDataSource db;
     private final KeyRing keys;
     private final JournalSigner signer;
     private final JournalConfig config;
@@ -76,15 +67,11 @@ public class JournalSequencer {
     private final Clock clock;
     private final Timer lag;
     private final Counter sequenced;
-    private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService worker = Executors
-            .newSingleThreadScheduledExecutor(DaemonThreads.named("journal-sequencer"));
     private volatile Runnable afterBatch = () -> {
     };
 
-    JournalSequencer(AgroalDataSource db, KeyRing keys, JournalSigner signer, JournalConfig config, Fanout fanout,
-            Clock clock, MeterRegistry metrics) {
-        this.db = db;
+    JournalSequencer(KeyRing keys, JournalSigner signer, JournalConfig config, Fanout fanout, Clock clock,
+            MeterRegistry metrics) {
         this.keys = keys;
         this.signer = signer;
         this.config = config;
@@ -97,19 +84,24 @@ public class JournalSequencer {
                 .register(metrics);
     }
 
-    void start(@Observes StartupEvent start) {
-        fanout.subscribe(event -> {
-            if (event instanceof ConversationEvent.MessagePosted p) {
-                wake(p.route().tenantId());
-            }
-        });
-        long every = config.pollInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+    @Override
+    public String name() {
+        return "journal";
     }
 
-    @PreDestroy
-    void stop() {
-        worker.shutdownNow();
+    @Override
+    public int batchSize() {
+        return config.batchSize();
+    }
+
+    @Override
+    public Duration pollInterval() {
+        return config.pollInterval();
+    }
+
+    @Override
+    public Duration coalesce() {
+        return config.coalesce();
     }
 
     /** Called after each committed batch that made push deliveries (the relay starts at once). */
@@ -117,87 +109,36 @@ public class JournalSequencer {
         this.afterBatch = r;
     }
 
-    /** Sequence the tenant soon; many wakes before the run coalesce into one. */
-    public void wake(UUID tenantId) {
-        if (dirty.add(tenantId)) {
-            worker.schedule(() -> runTenant(tenantId), config.coalesce().toMillis(), TimeUnit.MILLISECONDS);
+    @Override
+    public Runnable handle(Connection c, UUID tenantId, List<LoggedEvent> events) throws SQLException {
+        List<LoggedEvent> messages = events.stream().filter(LoggedEvent::isMessage).toList();
+        if (messages.isEmpty()) {
+            return null;
         }
-    }
-
-    private void poll() {
-        try (Connection c = db.getConnection();
-                PreparedStatement st = c.prepareStatement("SELECT DISTINCT tenant_id FROM journal_outbox");
-                ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                wake(rs.getObject(1, UUID.class));
+        TenantKeys tenantKeys = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
+        Batch b = sequence(c, tenantId, tenantKeys, messages);
+        return () -> {
+            // the lag ends when the entry is committed: from then on the case system can have it
+            Instant now = clock.instant();
+            b.committed().forEach(at -> lag.record(Duration.between(at, now)));
+            b.published().forEach(fanout::publish);
+            if (b.entries() > 0 && b.push()) {
+                afterBatch.run(); // deliveries were made: the relay starts at once
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warnf("Journal poll failed (%s); next poll in %s", e.getClass().getSimpleName(), config.pollInterval());
-        }
+        };
     }
 
-    private void runTenant(UUID tenantId) {
-        dirty.remove(tenantId);
-        try {
-            Batch b;
-            do {
-                b = sequence(tenantId);
-                if (b.locked()) {
-                    // another replica is sequencing this tenant; look again shortly in case it just finished
-                    worker.schedule(() -> wake(tenantId), 200, TimeUnit.MILLISECONDS);
-                    return;
-                }
-                b.published().forEach(fanout::publish);
-                if (b.entries() > 0 && b.push()) {
-                    afterBatch.run(); // deliveries were made: the relay starts at once
-                }
-            } while (b.entries() >= config.batchSize());
-        } catch (Exception e) {
-            LOG.errorf("Journal sequencing of tenant %s failed (%s: %s); retrying at the next poll", tenantId,
-                    e.getClass().getSimpleName(), e.getMessage());
-        }
+    private record Batch(int entries, List<ConversationEvent> published, List<Instant> committed, boolean push) {
     }
 
-    private record Batch(int entries, boolean locked, List<ConversationEvent> published, List<Instant> committed,
-            boolean push) {
-    }
-
-    private record Pending(long outboxId, UUID messageId, UUID conversationId, long seq, String senderKind,
+    private record Pending(UUID messageId, UUID conversationId, long seq, String senderKind,
             UUID senderId, byte[] bodyEnc, String channel, Instant createdAt, String subject, String caseNumber,
             String kleClass, String actionFacet, UUID unitId, UUID citizenId, byte[] cprEnc, byte[] citizenNameEnc,
             String staffName) {
     }
 
-    /** One batch for one tenant, in one transaction. Package-private for tests. */
-    Batch sequence(UUID tenantId) throws SQLException {
-        TenantKeys tenantKeys = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Batch b = sequence(c, tenantId, tenantKeys);
-                c.commit();
-                // the lag ends when the entry is committed: from then on the case system can have it
-                Instant now = clock.instant();
-                b.committed().forEach(at -> lag.record(Duration.between(at, now)));
-                return b;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    private Batch sequence(Connection c, UUID tenantId, TenantKeys tenantKeys) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, hashtext(?))")) {
-            lock.setInt(1, LOCK_SPACE);
-            lock.setString(2, tenantId.toString());
-            try (ResultSet rs = lock.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return new Batch(0, true, List.of(), List.of(), false);
-                }
-            }
-        }
+    private Batch sequence(Connection c, UUID tenantId, TenantKeys tenantKeys, List<LoggedEvent> events)
+            throws SQLException {
         long position = 0;
         byte[] head = null;
         try (PreparedStatement st = c.prepareStatement("SELECT position, hash FROM journal_head WHERE tenant_id = ?")) {
@@ -225,14 +166,13 @@ public class JournalSequencer {
                 push = rs.getString(3) != null;
             }
         }
-        List<Pending> pending = pending(c, tenantId);
+        List<Pending> pending = pending(c, events);
         if (pending.isEmpty()) {
-            return new Batch(0, false, List.of(), List.of(), push);
+            return new Batch(0, List.of(), List.of(), push);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         OffsetDateTime nowDb = now.atOffset(ZoneOffset.UTC);
-        List<ConversationEvent> events = new ArrayList<>(pending.size());
-        List<Long> outboxIds = new ArrayList<>(pending.size());
+        Map<UUID, ConversationEvent> newest = new java.util.LinkedHashMap<>();
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
                                            item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
@@ -283,8 +223,8 @@ public class JournalSequencer {
                 }
                 previous = hashHex;
                 head = hash;
-                outboxIds.add(p.outboxId());
-                events.add(new ConversationEvent.JournalStateChanged(
+                // one event per conversation and batch: the newest entry (entries follow seq within one)
+                newest.put(p.conversationId(), JournalStateEvent.of(
                         new Route(tenantId, p.unitId(), p.citizenId(), p.conversationId()), p.messageId(), p.seq(),
                         "journaled"));
             }
@@ -292,12 +232,6 @@ public class JournalSequencer {
             if (push) {
                 delivery.executeBatch();
             }
-        }
-        try (PreparedStatement del = c
-                .prepareStatement("DELETE FROM journal_outbox WHERE tenant_id = ? AND id = ANY(?)")) {
-            del.setObject(1, tenantId);
-            del.setArray(2, c.createArrayOf("bigint", outboxIds.toArray()));
-            del.executeUpdate();
         }
         try (PreparedStatement st = c.prepareStatement("""
                 INSERT INTO journal_head (tenant_id, position, hash) VALUES (?, ?, ?)
@@ -308,31 +242,39 @@ public class JournalSequencer {
             st.executeUpdate();
         }
         sequenced.increment(pending.size());
-        return new Batch(pending.size(), false, events, pending.stream().map(Pending::createdAt).toList(), push);
+        return new Batch(pending.size(), List.copyOf(newest.values()),
+                pending.stream().map(Pending::createdAt).toList(), push);
     }
 
-    private List<Pending> pending(Connection c, UUID tenantId) throws SQLException {
-        List<Pending> list = new ArrayList<>();
+    /** The batch's messages, in the events' order (a message gone from the database is skipped). */
+    private List<Pending> pending(Connection c, List<LoggedEvent> events) throws SQLException {
+        Map<UUID, Pending> byId = new HashMap<>();
         try (PreparedStatement st = c.prepareStatement("""
-                SELECT o.id, o.message_id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.channel,
+                SELECT m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.channel,
                        m.created_at, c.subject, c.case_number, c.kle_class, c.action_facet, c.unit_id, c.citizen_id,
                        ci.cpr_enc, ci.name_enc, s.name
-                FROM journal_outbox o
-                JOIN message m ON m.id = o.message_id
+                FROM message m
                 JOIN conversation c ON c.id = m.conversation_id
                 JOIN citizen ci ON ci.id = c.citizen_id
                 LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
-                WHERE o.tenant_id = ? ORDER BY o.id LIMIT ?""")) {
-            st.setObject(1, tenantId);
-            st.setInt(2, config.batchSize());
+                WHERE m.id = ANY(?)""")) {
+            st.setArray(1, c.createArrayOf("uuid", events.stream().map(LoggedEvent::messageId).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    list.add(new Pending(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                            rs.getLong(4), rs.getString(5), rs.getObject(6, UUID.class), rs.getBytes(7),
-                            rs.getString(8), rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getString(10),
-                            rs.getString(11), rs.getString(12), rs.getString(13), rs.getObject(14, UUID.class),
-                            rs.getObject(15, UUID.class), rs.getBytes(16), rs.getBytes(17), rs.getString(18)));
+                    Pending p = new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getLong(3), rs.getString(4), rs.getObject(5, UUID.class), rs.getBytes(6),
+                            rs.getString(7), rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getString(9),
+                            rs.getString(10), rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class),
+                            rs.getObject(14, UUID.class), rs.getBytes(15), rs.getBytes(16), rs.getString(17));
+                    byId.put(p.messageId(), p);
                 }
+            }
+        }
+        List<Pending> list = new ArrayList<>(events.size());
+        for (LoggedEvent e : events) {
+            Pending p = byId.remove(e.messageId());
+            if (p != null) {
+                list.add(p);
             }
         }
         return list;

@@ -111,6 +111,10 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "256MB")
+                    // pg_stat_statements (bundled with the binaries): tests and benchmarks show from it that
+                    // each statement of the message path is planned once per connection, not per call
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("pg_stat_statements.track_planning", "on")
                     // PostgreSQL's own log lands in ours: never with statements or key values (DETAIL)
                     .setServerConfig("log_min_error_statement", "panic")
                     .setServerConfig("log_error_verbosity", "terse");

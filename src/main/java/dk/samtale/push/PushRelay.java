@@ -9,9 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,12 +16,15 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
+import dk.samtale.platform.Backoff;
 import dk.samtale.platform.DaemonThreads;
+import dk.samtale.platform.Relay;
 import dk.samtale.platform.Times;
 
 /**
@@ -58,11 +58,11 @@ public class PushRelay {
     private final PushMetrics metrics;
     private final Clock clock;
     private final Backoff backoff;
-    private ScheduledExecutorService ticker;
+    private final Relay<String> relay;
     private ExecutorService senders;
 
     PushRelay(PushQueue queue, Devices devices, PushNotifier notifier, KeyRing keys, PushConfig config,
-            PushMetrics metrics, Clock clock) {
+            PushMetrics metrics, Clock clock, MeterRegistry registry) {
         this.queue = queue;
         this.devices = devices;
         this.notifier = notifier;
@@ -71,6 +71,10 @@ public class PushRelay {
         this.metrics = metrics;
         this.clock = clock;
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
+        // one key: the due rows are claimed with a lease, so every replica can run the same relay
+        this.relay = new Relay<>("push-relay", Duration.ZERO, config.pollInterval(), key -> round(),
+                () -> List.of("due"),
+                registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -79,29 +83,21 @@ public class PushRelay {
 
     /** Starts the rounds (at start-up; after {@link #stop()}, as a restart would). */
     synchronized void start() {
-        if (ticker != null) {
+        if (relay.running()) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("push-relay"));
         senders = Executors.newFixedThreadPool(config.senderThreads(), DaemonThreads.named("push-sender"));
-        long every = config.pollInterval().toMillis();
-        ticker.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+        relay.start();
     }
 
     /** Stops after the round in progress (whatever is due stays in push_due for the next start). */
     @PreDestroy
     synchronized void stop() {
-        if (ticker == null) {
+        if (!relay.running()) {
             return;
         }
-        ticker.shutdown();
-        try {
-            ticker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        relay.stop();
         senders.shutdown();
-        ticker = null;
         senders = null;
     }
 
@@ -111,42 +107,37 @@ public class PushRelay {
     }
 
     /**
-     * Claims and sends until nothing more is due. Each claimed push is resolved on the sender threads
-     * (database work); then the notifications of the whole batch go out together in {@code sendEach}
-     * calls of up to {@link #SEND_EACH_LIMIT}, which the SDK sends concurrently; then each push is
-     * settled by its own outcomes.
+     * Claims and sends one batch. Each claimed push is resolved on the sender threads (database work);
+     * then the notifications of the whole batch go out together in {@code sendEach} calls of up to
+     * {@link #SEND_EACH_LIMIT}, which the SDK sends concurrently; then each push is settled by its own
+     * outcomes. A failure (the database is away) fails the pass: the relay tries again after a backoff,
+     * and leased rows wait out their lease.
      */
-    private void round() {
-        try {
-            List<PushQueue.Due> due;
-            do {
-                Instant now = Times.now(clock);
-                due = queue.claim(now, config.grace(), config.lease(), config.batchSize()).await().atMost(DB_TIMEOUT);
-                if (due.isEmpty()) {
-                    return;
-                }
-                ExecutorService pool = senders;
-                List<Ready> ready = all(due.stream()
-                        .map(d -> CompletableFuture.supplyAsync(() -> guarded(d, () -> prepare(d)), pool)).toList());
-                List<PushNotifier.Notification> batch = new ArrayList<>();
-                ready.forEach(r -> batch.addAll(r.notifications()));
-                List<PushNotifier.Outcome> outcomes = send(batch);
-                List<CompletableFuture<Ready>> settling = new ArrayList<>();
-                int from = 0;
-                for (Ready r : ready) {
-                    List<PushNotifier.Outcome> own = outcomes.subList(from, from + r.notifications().size());
-                    from += r.notifications().size();
-                    settling.add(CompletableFuture.supplyAsync(() -> guarded(r.due(), () -> {
-                        settle(r.due(), r.recipients(), own);
-                        return null;
-                    }), pool));
-                }
-                all(settling);
-            } while (due.size() == config.batchSize() && !Thread.currentThread().isInterrupted());
-        } catch (RuntimeException e) {
-            // the database is away or the like: the next round tries again; leased rows wait out their lease
-            LOG.warnf("Push relay round failed (%s); retrying next round", e.getClass().getSimpleName());
+    private Relay.Pass round() {
+        Instant now = Times.now(clock);
+        List<PushQueue.Due> due = queue.claim(now, config.grace(), config.lease(), config.batchSize()).await()
+                .atMost(DB_TIMEOUT);
+        if (due.isEmpty()) {
+            return Relay.Pass.DONE;
         }
+        ExecutorService pool = senders;
+        List<Ready> ready = all(due.stream()
+                .map(d -> CompletableFuture.supplyAsync(() -> guarded(d, () -> prepare(d)), pool)).toList());
+        List<PushNotifier.Notification> batch = new ArrayList<>();
+        ready.forEach(r -> batch.addAll(r.notifications()));
+        List<PushNotifier.Outcome> outcomes = send(batch);
+        List<CompletableFuture<Ready>> settling = new ArrayList<>();
+        int from = 0;
+        for (Ready r : ready) {
+            List<PushNotifier.Outcome> own = outcomes.subList(from, from + r.notifications().size());
+            from += r.notifications().size();
+            settling.add(CompletableFuture.supplyAsync(() -> guarded(r.due(), () -> {
+                settle(r.due(), r.recipients(), own);
+                return null;
+            }), pool));
+        }
+        all(settling);
+        return due.size() == config.batchSize() ? Relay.Pass.MORE : Relay.Pass.DONE;
     }
 
     static final int SEND_EACH_LIMIT = 500;
@@ -258,8 +249,7 @@ public class PushRelay {
         int attempts = due.attempts() + 1;
         if (retryReason != null && attempts < config.maxAttempts()) {
             // the whole push again: devices that got it already get the same collapse key, which replaces it
-            Duration delay = backoff.delay(attempts, retryAfter,
-                    bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+            Duration delay = backoff.delay(attempts, retryAfter);
             metrics.retried(retryReason);
             LOG.debugf("Push for conversation %s seq %d: attempt %d got %s; next in %d ms", due.conversationId(),
                     due.seq(), attempts, retryReason, delay.toMillis());

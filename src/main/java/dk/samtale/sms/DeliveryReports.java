@@ -14,7 +14,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.platform.Times;
@@ -77,7 +76,7 @@ public class DeliveryReports {
                         Row r = rows.iterator().next();
                         metrics.outcome("dlr:" + state);
                         if (r.getUUID("message_id") != null) {
-                            fanout.publish(new ConversationEvent.SmsStateChanged(new Route(r.getUUID("tenant_id"),
+                            fanout.publish(SmsStateEvent.of(new Route(r.getUUID("tenant_id"),
                                     r.getUUID("unit_id"), r.getUUID("citizen_id"), r.getUUID("conversation_id")),
                                     r.getUUID("message_id"), r.getLong("seq"), state));
                         }

@@ -9,25 +9,27 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
+import dk.samtale.platform.Backoff;
+import dk.samtale.platform.Relay;
 import dk.samtale.platform.Times;
 
 /**
@@ -90,11 +92,12 @@ public class NoticeRelay {
     private final Clock clock;
     private final SmsConfig config;
     private final SmsMetrics metrics;
-    private final Vertx vertx;
+    private final Relay<String> relay;
+    private final Backoff backoff;
     private final AtomicBoolean running = new AtomicBoolean();
 
     NoticeRelay(Pool pool, KeyRing keys, SmsGateway gateway, Fanout fanout, Clock clock, SmsConfig config,
-            SmsMetrics metrics, Vertx vertx) {
+            SmsMetrics metrics, MeterRegistry registry) {
         this.pool = pool;
         this.keys = keys;
         this.gateway = gateway;
@@ -102,7 +105,10 @@ public class NoticeRelay {
         this.clock = clock;
         this.config = config;
         this.metrics = metrics;
-        this.vertx = vertx;
+        this.backoff = new Backoff(config.backoff(), config.maxBackoff());
+        // one key: notices are claimed with a lease, so every replica can run the same relay
+        this.relay = new Relay<>("sms-relay", Duration.ZERO, config.pollInterval(), key -> pass(), () -> List.of("due"),
+                registry);
     }
 
     void start(@Observes StartupEvent start) {
@@ -110,9 +116,18 @@ public class NoticeRelay {
             LOG.info("SMS disabled: no gateway token (samtale.sms.gatewayapi.token); notices stay queued");
             return;
         }
-        vertx.setPeriodic(config.pollInterval().toMillis(), id -> runOnce().subscribe().with(n -> {
-        }, e -> LOG.warnf("SMS relay pass failed (%s); the next pass retries", e.getClass().getSimpleName())));
+        relay.start();
         LOG.infof("SMS relay started (every %s)", config.pollInterval());
+    }
+
+    @PreDestroy
+    void stop() {
+        relay.stop();
+    }
+
+    private Relay.Pass pass() {
+        int claimed = runOnce().await().atMost(Duration.ofSeconds(60));
+        return claimed >= config.batchSize() ? Relay.Pass.MORE : Relay.Pass.DONE;
     }
 
     /**
@@ -251,8 +266,7 @@ public class NoticeRelay {
     }
 
     Duration backoff(int attempts) {
-        long millis = config.backoff().toMillis() << Math.min(attempts - 1, 20);
-        return Duration.ofMillis(Math.min(millis, config.maxBackoff().toMillis()));
+        return backoff.delay(attempts, null);
     }
 
     private Uni<Void> finish(UUID id, Route route, String state, String reason, Integer attempts) {
@@ -266,7 +280,7 @@ public class NoticeRelay {
                 .invoke(rows -> {
                     if (route != null && rows.size() > 0 && rows.iterator().next().getUUID("message_id") != null) {
                         Row r = rows.iterator().next();
-                        fanout.publish(new ConversationEvent.SmsStateChanged(route, r.getUUID("message_id"),
+                        fanout.publish(SmsStateEvent.of(route, r.getUUID("message_id"),
                                 r.getLong("seq"), state.equals("cancelled") ? null : state));
                     }
                 }).replaceWithVoid();
@@ -274,7 +288,7 @@ public class NoticeRelay {
 
     private void publish(Route route, Row r, String state) {
         if (route != null && r.getUUID("message_id") != null) {
-            fanout.publish(new ConversationEvent.SmsStateChanged(route, r.getUUID("message_id"), r.getLong("seq"),
+            fanout.publish(SmsStateEvent.of(route, r.getUUID("message_id"), r.getLong("seq"),
                     state));
         }
     }

@@ -88,14 +88,15 @@ class JournalChainToolsTest {
         try (Connection other = db.getConnection()) {
             other.setAutoCommit(false);
             try (PreparedStatement st = other
-                    .prepareStatement("SELECT pg_advisory_xact_lock(x'4a524e4c'::int, hashtext(?))")) {
-                st.setString(1, JOURNALBY.toString());
+                    .prepareStatement("SELECT pg_advisory_xact_lock(x'45564c47'::int, hashtext(?))")) {
+                // the event log's lock for the journal's pass over this tenant (platform.EventLog)
+                st.setString(1, "journal:" + JOURNALBY);
                 st.execute();
             }
             String m = send(id, "Venter på låsen");
             Thread.sleep(1500); // several wakes and polls
             assertEquals(0, count("SELECT count(*) FROM journal_entry WHERE message_id = ?", UUID.fromString(m)));
-            assertEquals(1, count("SELECT count(*) FROM journal_outbox WHERE message_id = ?", UUID.fromString(m)));
+            assertEquals(1, count("SELECT count(*) FROM conversation_event WHERE message_id = ?", UUID.fromString(m)));
             other.commit(); // the other "replica" is done
             await(() -> count("SELECT count(*) FROM journal_entry WHERE message_id = ?", UUID.fromString(m)) == 1,
                     "the entry once the lock is free");

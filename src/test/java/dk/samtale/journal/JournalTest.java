@@ -84,23 +84,28 @@ class JournalTest {
         }
     }
 
+    /** Messages of a conversation that have no journal entry yet. */
+    private static final String UNJOURNALED = """
+            SELECT count(*) FROM message m WHERE m.conversation_id = ?
+            AND NOT EXISTS (SELECT 1 FROM journal_entry e WHERE e.message_id = m.id)""";
+
     @Test
-    void aFailureAfterTheMessageInsertLeavesNeitherMessageNorOutboxRow() throws Exception {
+    void aFailureOfTheEventInsertLeavesNeitherMessageNorEvent() throws Exception {
         String id = open();
         UUID conversation = UUID.fromString(id);
-        // the outbox insert of this one conversation fails, after the message row was inserted by the
-        // same statement: the message must not survive without its outbox row
+        // the event insert of this one conversation fails, in the statement that also inserts the message:
+        // the message must not survive without its event (which is what the journal follows)
         String constraint = "test_refuse_" + id.replace("-", "");
-        execute("ALTER TABLE journal_outbox ADD CONSTRAINT " + constraint + " CHECK (conversation_id <> '" + id
+        execute("ALTER TABLE conversation_event ADD CONSTRAINT " + constraint + " CHECK (conversation_id <> '" + id
                 + "') NOT VALID");
         try {
             Api.as(citizen()).body(Map.of("clientMessageId", "atomic-1", "body", "Hej"))
                     .post("/api/v1/conversations/" + id + "/messages").then().statusCode(500);
             assertEquals(0, count("SELECT count(*) FROM message WHERE conversation_id = ?", conversation));
-            assertEquals(0, count("SELECT count(*) FROM journal_outbox WHERE conversation_id = ?", conversation));
+            assertEquals(0, count("SELECT count(*) FROM conversation_event WHERE conversation_id = ?", conversation));
             assertEquals(0, count("SELECT last_seq FROM conversation WHERE id = ?", conversation));
         } finally {
-            execute("ALTER TABLE journal_outbox DROP CONSTRAINT " + constraint);
+            execute("ALTER TABLE conversation_event DROP CONSTRAINT " + constraint);
         }
         // the same send now stores both, and seq 1 was not used up
         Api.as(citizen()).body(Map.of("clientMessageId", "atomic-1", "body", "Hej"))
@@ -156,7 +161,7 @@ class JournalTest {
             send(citizen(), id, "besked " + i);
         }
         await(() -> page("limit=1").getLong("headPosition") >= 3
-                && count0("SELECT count(*) FROM journal_outbox WHERE conversation_id = ?", UUID.fromString(id)) == 0,
+                && count0(UNJOURNALED, UUID.fromString(id)) == 0,
                 "sequencing");
         long head = head();
         JsonPath first = page("after=" + (head - 3) + "&limit=2");
@@ -307,7 +312,7 @@ class JournalTest {
         for (int i = 0; i < 3; i++) {
             send(citizen(), id, "kæde " + i);
         }
-        await(() -> count0("SELECT count(*) FROM journal_outbox WHERE conversation_id = ?", UUID.fromString(id)) == 0,
+        await(() -> count0(UNJOURNALED, UUID.fromString(id)) == 0,
                 "sequencing");
         long head = head();
         long p = head - 1;

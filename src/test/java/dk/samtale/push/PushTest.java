@@ -300,7 +300,7 @@ class PushTest {
             World.send(World.staffX(), conversation, "mens relayet var nede");
             sleep(SETTLED);
             assertEquals(0, sentTo(pushToken).size(), "nothing can be sent while no relay runs");
-            assertEquals(1, pushDueRows(conversation), "the due push was committed with the message");
+            assertEquals(1, pushDueRows(conversation), "the due push was written by push's consumer of the event log");
         } finally {
             relay.start();
         }

@@ -84,12 +84,17 @@ final class SmsFixture {
         return id;
     }
 
-    /** Sends as staff X; returns the message id. */
+    /**
+     * Sends as staff X; returns the message id once the SMS feature has taken the message's event from the
+     * log (its notice, if any, is queued by then).
+     */
     static String staffSends(String conversationId, String body, boolean smsAllowed) {
-        return Api.as(World.staffX())
+        String id = Api.as(World.staffX())
                 .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", body, "smsAllowed", smsAllowed))
                 .post("/api/v1/conversations/" + conversationId + "/messages").then().statusCode(201).extract()
                 .path("messageId");
+        dk.samtale.testing.EventLogs.awaitPassed("sms", id);
+        return id;
     }
 
     /** The message as this caller sees it in the conversation's first page. */

@@ -61,13 +61,15 @@ public class PgNotifyFanout implements Fanout {
     private static final int MAX_PAYLOAD = 7000;
 
     /**
-     * One event on the wire. t: m message, r read, d delivered, y typing, c changed, j journal state (ak),
-     * n note (m = note id), s SMS state (st).
+     * One event on the wire. t: m message, r read, d delivered, y typing, c changed, x a feature's own event
+     * (k its type, au its audience, f its fields) — so a feature adds event kinds without this format
+     * changing.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s, String st) {
+    record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s, String k, String au,
+            Map<String, Object> f) {
         Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
-            this(t, tn, u, ci, c, m, ak, a, s, null);
+            this(t, tn, u, ci, c, m, ak, a, s, null, null, null);
         }
     }
 
@@ -248,17 +250,9 @@ public class PgNotifyFanout implements Fanout {
             return new Wire("y", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null,
                     t.sender().kind().name(), t.sender().id(), null);
         }
-        if (event instanceof ConversationEvent.NoteAdded n) {
-            return new Wire("n", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), n.noteId(), null, null,
-                    null);
-        }
-        if (event instanceof ConversationEvent.SmsStateChanged sms) {
-            return new Wire("s", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), sms.messageId(), null,
-                    null, sms.seq(), sms.state());
-        }
-        if (event instanceof ConversationEvent.JournalStateChanged j) {
-            return new Wire("j", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), j.messageId(), j.state(),
-                    null, j.seq());
+        if (event instanceof ConversationEvent.FeatureEvent f) {
+            return new Wire("x", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null, null, null, null,
+                    f.type(), f.audience().name(), f.fields());
         }
         return new Wire("c", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null, null, null, null);
     }
@@ -273,9 +267,8 @@ public class PgNotifyFanout implements Fanout {
                     w.t().equals("r") ? ConversationEvent.Cursor.read : ConversationEvent.Cursor.delivered, w.s());
             case "y" -> new ConversationEvent.Typing(route, actor(w));
             case "c" -> new ConversationEvent.Changed(route);
-            case "n" -> new ConversationEvent.NoteAdded(route, w.m());
-            case "s" -> new ConversationEvent.SmsStateChanged(route, w.m(), w.s(), w.st());
-            case "j" -> new ConversationEvent.JournalStateChanged(route, w.m(), w.s(), w.ak());
+            case "x" -> new ConversationEvent.FeatureEvent(route, w.k(), ConversationEvent.Audience.valueOf(w.au()),
+                    w.f() == null ? Map.of() : w.f());
             default -> null;
         };
     }

@@ -386,6 +386,16 @@ function onConversation(view) {
 
 function onMessageState(f) {
   if (!state.open || f.conversationId !== state.open.id) return;
+  if (f.type === 'journal-state' && f.state === 'journaled') {
+    // one frame per conversation and journal batch: every earlier message still pending is journaled too
+    for (const [seq, m] of state.messages) {
+      if (seq <= f.seq && (!m.journalState || m.journalState === 'pending')) {
+        m.journalState = 'journaled';
+        renderStates(m.el, m);
+      }
+    }
+    return;
+  }
   const m = state.messages.get(f.seq);
   if (!m) return;
   if (f.type === 'sms-state') m.smsState = f.state; else m.journalState = f.state;

@@ -1,4 +1,4 @@
-package dk.samtale.push;
+package dk.samtale.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
