@@ -32,3 +32,17 @@ CREATE TABLE kle_entry (
 );
 -- titles by prefix for the inbox (text_pattern_ops: LIKE 'prefix%' uses the index)
 CREATE INDEX kle_entry_prefix ON kle_entry (tenant_id, number text_pattern_ops);
+
+-- Lifecycle entries (opened, closed, reopened, transferred, case reference set) and the conversation
+-- document are entries of the chain without a message of their own.
+ALTER TABLE journal_entry ALTER COLUMN message_id DROP NOT NULL;
+
+-- One conversation document per (conversation, last message seq it shows): closing twice, closing on two
+-- replicas at once, or closing again after a reopen without new messages journals it once.
+CREATE TABLE journal_document (
+    conversation_id  uuid NOT NULL,
+    last_seq         bigint NOT NULL,
+    entry_id         uuid NOT NULL,
+    created_at       timestamptz NOT NULL,
+    PRIMARY KEY (conversation_id, last_seq)
+);
