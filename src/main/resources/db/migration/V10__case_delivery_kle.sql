@@ -13,6 +13,7 @@ ALTER TABLE journal_settings
 
 -- The municipality's KLE catalogue, uploaded by its admin as KL's XML files (feature kle). Each part
 -- (the subject plan, the action facets) is replaced as a whole.
+-- owner: kle
 CREATE TABLE kle_catalogue (
     tenant_id    uuid NOT NULL REFERENCES tenant,
     part         text NOT NULL CHECK (part IN ('emneplan', 'handlingsfacetter')),
@@ -22,6 +23,7 @@ CREATE TABLE kle_catalogue (
     PRIMARY KEY (tenant_id, part)
 );
 
+-- owner: kle
 CREATE TABLE kle_entry (
     tenant_id  uuid NOT NULL REFERENCES tenant,
     kind       text NOT NULL CHECK (kind IN ('main', 'group', 'subject', 'facet')),
@@ -39,6 +41,7 @@ ALTER TABLE journal_entry ALTER COLUMN message_id DROP NOT NULL;
 
 -- One conversation document per (conversation, last message seq it shows): closing twice, closing on two
 -- replicas at once, or closing again after a reopen without new messages journals it once.
+-- owner: journal
 CREATE TABLE journal_document (
     conversation_id  uuid NOT NULL,
     last_seq         bigint NOT NULL,
