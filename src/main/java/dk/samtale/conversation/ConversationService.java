@@ -43,8 +43,12 @@ public class ConversationService {
     private final MessageService messages;
     private final AuditTrail audit;
 
+    private final KleCheck kle;
+
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
-            Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit) {
+            Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit,
+            KleCheck kle) {
+        this.kle = kle;
         this.conversations = conversations;
         this.queries = queries;
         this.pool = pool;
@@ -132,7 +136,8 @@ public class ConversationService {
         c.status = Conversation.Status.open;
         c.createdAt = now;
         c.updatedAt = now;
-        return conversations.persist(c);
+        return conversations.persist(c).call(persisted -> conversations.flush())
+                .call(persisted -> log(persisted, caller, new Lifecycle("opened", null)));
     }
 
     /** Staff of the unit: to a staff member of the conversation's unit (else 404), or unassigned with null. */
@@ -163,7 +168,10 @@ public class ConversationService {
             throw ProblemException.invalid("unitId", "is required");
         }
         return visibleToStaff(caller, id).flatMap(before -> directory.unitName(caller.tenantId(), unitId)
-                .flatMap(unitName -> {
+                .flatMap(unitName -> directory.unitName(caller.tenantId(), before.route().unitId())
+                        .map(fromName -> new String[]{unitName, fromName}))
+                .flatMap(names -> {
+                    String unitName = names[0];
                     if (unitName == null) {
                         throw ProblemException.notFound("unit");
                     }
@@ -171,13 +179,23 @@ public class ConversationService {
                         throw ProblemException.invalid("unitId", "is the conversation's unit already");
                     }
                     // one statement, not the entity: unit_id is not an entity-updatable column, so no
-                    // concurrent close or assign that loaded the row before can write the old unit back
+                    // concurrent close or assign that loaded the row before can write the old unit back; the
+                    // 'transferred' event of the log (journaled as conversation-transferred) in the same statement
                     return pool.preparedQuery("""
-                            UPDATE conversation SET unit_id = $3, assignee_id = NULL, updated_at = $4
-                            WHERE id = $1 AND tenant_id = $2 AND unit_id = $5
+                            WITH c AS (
+                              UPDATE conversation SET unit_id = $3, assignee_id = NULL, updated_at = $4
+                              WHERE id = $1 AND tenant_id = $2 AND unit_id = $5
+                              RETURNING id, citizen_id, last_seq)
+                            INSERT INTO conversation_event (tenant_id, conversation_id, unit_id, citizen_id, kind, seq,
+                                                            actor_kind, actor_id, created_at, detail)
+                            SELECT $2, c.id, $3, c.citizen_id, 'transferred', c.last_seq, $6, $7, $4,
+                                   jsonb_build_object('fromUnitId', CAST($5 AS text), 'toUnitId', CAST($3 AS text),
+                                                      'fromUnitName', CAST($8 AS text), 'toUnitName', CAST($9 AS text))
+                            FROM c
                             RETURNING citizen_id""")
-                            .execute(Tuple.of(id, caller.tenantId(), unitId, Times.utc(Times.now(clock)),
-                                    before.route().unitId()))
+                            .execute(Tuple.from(java.util.List.of(id, caller.tenantId(), unitId,
+                                    Times.utc(Times.now(clock)), before.route().unitId(), caller.kind().name(),
+                                    caller.id(), names[1] == null ? "" : names[1], unitName)))
                             .flatMap(rows -> {
                                 if (rows.size() == 0) {
                                     throw ProblemException.notFound("conversation"); // moved meanwhile
@@ -215,23 +233,48 @@ public class ConversationService {
 
     /** The case reference journal entries carry from now on (staff of the unit); null clears a field. */
     public Uni<ConversationView> setCase(Caller caller, UUID id, CaseReference ref) {
-        return update(caller, id, c -> {
+        return kle.check(caller.tenantId(), ref.kleClass(), ref.actionFacet()).flatMap(ok -> update(caller, id, c -> {
             c.caseNumber = ref.caseNumber();
             c.kleClass = ref.kleClass();
             c.actionFacet = ref.actionFacet();
-        }).call(c -> audited(caller, AuditAction.CASE_REFERENCE_SET, c, Map.of())).flatMap(c -> changed(caller, c));
+        }, (before, after) -> java.util.Objects.equals(before.caseNumber, after.caseNumber)
+                && java.util.Objects.equals(before.kleClass, after.kleClass)
+                && java.util.Objects.equals(before.actionFacet, after.actionFacet)
+                        ? null
+                        : new Lifecycle("case-set", caseDetail(before, after))))
+                .call(c -> audited(caller, AuditAction.CASE_REFERENCE_SET, c, Map.of()))
+                .flatMap(c -> changed(caller, c));
     }
 
     public Uni<ConversationView> close(Caller caller, UUID id) {
-        return update(caller, id, c -> c.status = Conversation.Status.closed)
+        // an event only when the status changes: closing twice (or on two replicas at once: the row lock
+        // orders them) is closed once
+        return update(caller, id, c -> c.status = Conversation.Status.closed,
+                (before, after) -> before.status == Conversation.Status.closed ? null : new Lifecycle("closed", null))
                 .call(c -> audited(caller, AuditAction.CONVERSATION_CLOSED, c, Map.of()))
                 .flatMap(c -> changed(caller, c));
     }
 
     public Uni<ConversationView> reopen(Caller caller, UUID id) {
-        return update(caller, id, c -> c.status = Conversation.Status.open)
+        return update(caller, id, c -> c.status = Conversation.Status.open,
+                (before, after) -> before.status == Conversation.Status.open ? null : new Lifecycle("reopened", null))
                 .call(c -> audited(caller, AuditAction.CONVERSATION_REOPENED, c, Map.of()))
                 .flatMap(c -> changed(caller, c));
+    }
+
+    /** A lifecycle event of the log: its kind, and what it carries beyond the route (ids, states, references). */
+    record Lifecycle(String kind, java.util.Map<String, Object> detail) {
+    }
+
+    private static java.util.Map<String, Object> caseDetail(Conversation before, Conversation after) {
+        java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("oldCaseNumber", before.caseNumber);
+        d.put("oldKleClass", before.kleClass);
+        d.put("oldActionFacet", before.actionFacet);
+        d.put("caseNumber", after.caseNumber);
+        d.put("kleClass", after.kleClass);
+        d.put("actionFacet", after.actionFacet);
+        return d;
     }
 
     /**
@@ -264,14 +307,54 @@ public class ConversationService {
 
     @WithTransaction
     Uni<Conversation> update(Caller caller, UUID id, java.util.function.Consumer<Conversation> change) {
-        return conversations.findById(id).map(c -> {
+        return update(caller, id, change, null);
+    }
+
+    /**
+     * Changes the conversation under a row lock and, when {@code event} says so, writes the lifecycle event
+     * into the conversation event log in the same transaction (the journal and other consumers follow it).
+     */
+    @WithTransaction
+    Uni<Conversation> update(Caller caller, UUID id, java.util.function.Consumer<Conversation> change,
+            java.util.function.BiFunction<Conversation, Conversation, Lifecycle> event) {
+        return conversations.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).flatMap(c -> {
             if (c == null || !caller.isStaff() || !caller.canSee(c.tenantId, c.unitId, c.citizenId)) {
                 throw ProblemException.notFound("conversation");
             }
+            Conversation before = new Conversation();
+            before.status = c.status;
+            before.caseNumber = c.caseNumber;
+            before.kleClass = c.kleClass;
+            before.actionFacet = c.actionFacet;
             change.accept(c);
             c.updatedAt = Times.now(clock);
-            return c;
+            Lifecycle e = event == null ? null : event.apply(before, c);
+            return e == null ? Uni.createFrom().item(c) : log(c, caller, e).replaceWith(c);
         });
+    }
+
+    private static final String LOG_EVENT = """
+            INSERT INTO conversation_event (tenant_id, conversation_id, unit_id, citizen_id, kind, seq, actor_kind,
+                                            actor_id, created_at, detail)
+            VALUES (:tenant, :conversation, :unit, :citizen, :kind, :seq, :actorKind, :actorId, :at,
+                    CASE WHEN :kind = 'case-set' THEN jsonb_build_object('oldCaseNumber', CAST(:oc AS text),
+                        'oldKleClass', CAST(:ok AS text), 'oldActionFacet', CAST(:oa AS text),
+                        'caseNumber', CAST(:nc AS text), 'kleClass', CAST(:nk AS text), 'actionFacet', CAST(:na AS text))
+                    END)""";
+
+    private Uni<Integer> log(Conversation c, Caller caller, Lifecycle e) {
+        java.util.Map<String, Object> d = e.detail() == null ? java.util.Map.of() : e.detail();
+        return io.quarkus.hibernate.reactive.panache.Panache.getSession()
+                .chain(s -> s.createNativeQuery(LOG_EVENT).setParameter("tenant", c.tenantId)
+                        .setParameter("conversation", c.id).setParameter("unit", c.unitId)
+                        .setParameter("citizen", c.citizenId).setParameter("kind", e.kind())
+                        .setParameter("seq", c.lastSeq).setParameter("actorKind", caller.kind().name())
+                        .setParameter("actorId", caller.id()).setParameter("at", c.updatedAt)
+                        .setParameter("oc", (String) d.get("oldCaseNumber"))
+                        .setParameter("ok", (String) d.get("oldKleClass"))
+                        .setParameter("oa", (String) d.get("oldActionFacet"))
+                        .setParameter("nc", (String) d.get("caseNumber")).setParameter("nk", (String) d.get("kleClass"))
+                        .setParameter("na", (String) d.get("actionFacet")).executeUpdate());
     }
 
     private Uni<ConversationView> changed(Caller caller, Conversation c) {

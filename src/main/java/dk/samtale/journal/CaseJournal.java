@@ -29,5 +29,29 @@ public interface CaseJournal {
         }
     }
 
-    Outcome deliver(URI endpoint, UUID idempotencyKey, String entryJson);
+    /**
+     * Where a tenant's entries go and how the service proves who it is there.
+     *
+     * @param tenant the tenant's slug: it names the tenant's credential files (configuration, never the API)
+     */
+    record Endpoint(String tenant, URI url, Auth auth) {
+    }
+
+    /** How the service authenticates to a case system. */
+    sealed interface Auth {
+
+        /** No authentication: only with {@code samtale.journal.push.allow-insecure} (local tests). */
+        record None() implements Auth {
+        }
+
+        /** OAuth 2.0 client credentials (RFC 6749 4.4); the secret is in the tenant's mounted file. */
+        record ClientCredentials(URI tokenUrl, String clientId, String scope) implements Auth {
+        }
+
+        /** Mutual TLS with the tenant's client certificate and key (mounted files). */
+        record MutualTls() implements Auth {
+        }
+    }
+
+    Outcome deliver(Endpoint endpoint, UUID idempotencyKey, String entryJson);
 }

@@ -56,7 +56,7 @@ public final class ChainVerifier {
             return "the payload is not a journal document";
         }
         if (doc.position() != item.position() || !expectedPrevious.equals(doc.previousHash())
-                || !item.id().equals(doc.entryId()) || !item.messageId().equals(doc.messageId())) {
+                || !item.id().equals(doc.entryId()) || !java.util.Objects.equals(item.messageId(), doc.messageId())) {
             return "the signed payload disagrees with the entry's position, previousHash or ids";
         }
         if (!Jws.verify(key, item.signature(), payload)) {

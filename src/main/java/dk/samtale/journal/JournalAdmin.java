@@ -1,6 +1,5 @@
 package dk.samtale.journal;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,8 +20,17 @@ import dk.samtale.platform.ProblemException;
 @ApplicationScoped
 public class JournalAdmin {
 
-    public record Settings(String recipientCertificate, String pushUrl) {
+    /**
+     * @param auth how the service authenticates to the case system: {@code client-credentials} (OAuth 2.0,
+     *        with tokenUrl, clientId and optional scope; the secret is a mounted file) or {@code mutual-tls}
+     *        (the client certificate is a mounted file); {@code none} only where insecure push is allowed
+     * @param documentIncludesCpr whether the conversation document names the citizen's CPR number
+     */
+    public record Settings(String recipientCertificate, String pushUrl, String auth, String tokenUrl,
+            String clientId, String scope, Boolean documentIncludesCpr) {
     }
+
+    static final List<String> AUTH = List.of("none", "client-credentials", "mutual-tls");
 
     public record DeadLetter(UUID entryId, long position, int attempts, Integer lastStatus, String lastError,
             Instant createdAt) {
@@ -30,19 +38,28 @@ public class JournalAdmin {
 
     private final AgroalDataSource db;
     private final JournalRelay relay;
+    private final EndpointPolicy policy;
+    private final JournalConfig.Push config;
 
-    JournalAdmin(AgroalDataSource db, JournalRelay relay) {
+    JournalAdmin(AgroalDataSource db, JournalRelay relay, EndpointPolicy policy, JournalConfig config) {
         this.db = db;
         this.relay = relay;
+        this.policy = policy;
+        this.config = config.push();
     }
 
     public Settings settings(UUID tenantId) {
         try (Connection c = db.getConnection();
                 PreparedStatement st = c.prepareStatement(
-                        "SELECT recipient_certificate, push_url FROM journal_settings WHERE tenant_id = ?")) {
+                        """
+                                SELECT recipient_certificate, push_url, push_auth, token_url, client_id, scope,
+                                       document_includes_cpr FROM journal_settings WHERE tenant_id = ?""")) {
             st.setObject(1, tenantId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? new Settings(rs.getString(1), rs.getString(2)) : new Settings(null, null);
+                return rs.next()
+                        ? new Settings(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getBoolean(7))
+                        : new Settings(null, null, "none", null, null, null, false);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -54,10 +71,16 @@ public class JournalAdmin {
      * endpoint (entries made from now on are pushed there). Null clears either.
      */
     public Settings update(UUID tenantId, Settings s) {
+        String slug = slug(tenantId);
         String cert = s.recipientCertificate() == null || s.recipientCertificate().isBlank()
                 ? null
                 : s.recipientCertificate().strip();
-        String url = s.pushUrl() == null || s.pushUrl().isBlank() ? null : s.pushUrl().strip();
+        String url = blankToNull(s.pushUrl());
+        String auth = s.auth() == null || s.auth().isBlank() ? "none" : s.auth().strip();
+        String tokenUrl = blankToNull(s.tokenUrl());
+        String clientId = blankToNull(s.clientId());
+        String scope = blankToNull(s.scope());
+        boolean includeCpr = Boolean.TRUE.equals(s.documentIncludesCpr());
         if (cert != null) {
             try {
                 var certificate = RecipientEnvelope.certificate(cert);
@@ -68,30 +91,89 @@ public class JournalAdmin {
                 throw ProblemException.invalid("recipientCertificate", "must be an X.509 certificate in PEM");
             }
         }
+        if (!AUTH.contains(auth)) {
+            throw ProblemException.invalid("auth", "must be one of " + AUTH);
+        }
         if (url != null) {
-            try {
-                URI u = URI.create(url);
-                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
-                    throw new IllegalArgumentException();
+            policy.check(url).ifPresent(why -> {
+                throw ProblemException.invalid("pushUrl", why);
+            });
+            var files = config.tenants().get(slug);
+            switch (auth) {
+                case "none" -> {
+                    if (!policy.allowInsecure()) {
+                        throw ProblemException.invalid("auth",
+                                "a case system is pushed to with client-credentials or mutual-tls");
+                    }
                 }
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.invalid("pushUrl", "must be an absolute https (or http) URL");
+                case "client-credentials" -> {
+                    if (tokenUrl == null || clientId == null) {
+                        throw ProblemException.invalid("tokenUrl", "client-credentials needs tokenUrl and clientId");
+                    }
+                    policy.check(tokenUrl).ifPresent(why -> {
+                        throw ProblemException.invalid("tokenUrl", why);
+                    });
+                    if (files == null || files.clientSecretFile().isEmpty()) {
+                        throw ProblemException.invalid("auth",
+                                "no client secret is mounted for this tenant (operator: samtale.journal.push.tenants."
+                                        + slug + ".client-secret-file)");
+                    }
+                }
+                default -> {
+                    if (files == null || files.clientCertificateFile().isEmpty() || files.clientKeyFile().isEmpty()) {
+                        throw ProblemException.invalid("auth",
+                                "no client certificate is mounted for this tenant (operator: samtale.journal.push.tenants."
+                                        + slug + ".client-certificate-file and client-key-file)");
+                    }
+                }
             }
+        }
+        if (!"client-credentials".equals(auth)) {
+            tokenUrl = null;
+            clientId = null;
+            scope = null;
         }
         try (Connection c = db.getConnection();
                 PreparedStatement st = c.prepareStatement(
                         """
-                                INSERT INTO journal_settings (tenant_id, recipient_certificate, push_url, updated_at) VALUES (?, ?, ?, now())
+                                INSERT INTO journal_settings (tenant_id, recipient_certificate, push_url, push_auth, token_url,
+                                    client_id, scope, document_includes_cpr, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
                                 ON CONFLICT (tenant_id) DO UPDATE SET recipient_certificate = EXCLUDED.recipient_certificate,
-                                    push_url = EXCLUDED.push_url, updated_at = now()""")) {
+                                    push_url = EXCLUDED.push_url, push_auth = EXCLUDED.push_auth, token_url = EXCLUDED.token_url,
+                                    client_id = EXCLUDED.client_id, scope = EXCLUDED.scope,
+                                    document_includes_cpr = EXCLUDED.document_includes_cpr, updated_at = now()""")) {
             st.setObject(1, tenantId);
             st.setString(2, cert);
             st.setString(3, url);
+            st.setString(4, auth);
+            st.setString(5, tokenUrl);
+            st.setString(6, clientId);
+            st.setString(7, scope);
+            st.setBoolean(8, includeCpr);
             st.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return new Settings(cert, url);
+        return new Settings(cert, url, auth, tokenUrl, clientId, scope, includeCpr);
+    }
+
+    private String slug(UUID tenantId) {
+        try (Connection c = db.getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT slug FROM tenant WHERE id = ?")) {
+            st.setObject(1, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw ProblemException.notFound("tenant");
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     public List<DeadLetter> deadLetters(UUID tenantId, int limit) {

@@ -1,6 +1,9 @@
 package dk.samtale.journal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -72,5 +75,55 @@ public interface JournalConfig {
         /** Timeout of one POST to a case system. */
         @WithDefault("10s")
         Duration requestTimeout();
+
+        /**
+         * Allow plain {@code http://} push and token URLs and push without authentication. For local tests
+         * and demos only: a case system on the network wants OAuth 2.0 client credentials or mutual TLS.
+         */
+        @WithDefault("false")
+        boolean allowInsecure();
+
+        /**
+         * Address ranges (CIDR) a push or token URL may resolve to although they are loopback, link-local or
+         * private (e.g. an integration platform on the municipality's own network).
+         */
+        Optional<List<String>> allowedNetworks();
+
+        /** Further ranges (CIDR) never to connect to: the cluster's own pod and service ranges if public. */
+        Optional<List<String>> blockedNetworks();
+
+        /** An access token is used until this long before it expires, then fetched anew. */
+        @WithDefault("30s")
+        Duration tokenRenewBefore();
+
+        /**
+         * After a failed token request, no new one for this long, doubling per failure up to
+         * {@link #maxBackoff()}: a token endpoint that is down is not hammered once per entry.
+         */
+        @WithDefault("5s")
+        Duration tokenBackoff();
+
+        /**
+         * Per tenant (by slug): the files (mounted Kubernetes Secrets) holding its credentials towards its
+         * case system. The non-secret parts (token URL, client id, scope) are set by the tenant's admin;
+         * secrets never go through the API or the database.
+         */
+        Map<String, Credentials> tenants();
+    }
+
+    /** Files with one tenant's credentials; read when used, so a rotated Secret takes effect. */
+    interface Credentials {
+
+        /** OAuth 2.0 client secret (client credentials grant, sent as HTTP Basic to the token endpoint). */
+        Optional<String> clientSecretFile();
+
+        /** Mutual TLS: the client certificate chain, PEM. */
+        Optional<String> clientCertificateFile();
+
+        /** Mutual TLS: the client's private key, PKCS#8 PEM. */
+        Optional<String> clientKeyFile();
+
+        /** CA certificates (PEM) to trust for the case system instead of the JVM's trust store. */
+        Optional<String> trustFile();
     }
 }

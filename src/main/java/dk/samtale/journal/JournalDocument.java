@@ -22,7 +22,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *        the tenant's case system
  * @param title the conversation's subject
  * @param letterDate when the message was sent (RFC 3339, UTC, milliseconds)
- * @param documentType always {@code besked} (a message)
+ * @param documentType {@code besked} (a message), a lifecycle type ({@code conversation-opened},
+ *        {@code conversation-closed}, {@code conversation-reopened}, {@code conversation-transferred},
+ *        {@code case-reference-set}, {@code case-reference-changed}) or {@code conversation-document}
  * @param direction {@code received} (from the citizen) or {@code sent} (by staff)
  * @param channel app, web or sms
  * @param body the message text; null only when it cannot be decrypted (then bodyError says why)
@@ -33,12 +35,20 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 public record JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
         String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,
         String documentType, String direction, String channel, Author author, String body, String bodyError,
-        List<String> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt) {
+        List<Attachment> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt) {
 
     public static final String VERSION = "samtale-journal/1";
 
     @JsonPropertyOrder({"cpr", "name"})
     public record Party(String cpr, String name) {
+    }
+
+    /**
+     * A file that is part of the entry, its content included (base64), so the hash and the signature cover
+     * it: the conversation document (PDF/A) is such an attachment.
+     */
+    @JsonPropertyOrder({"fileName", "mediaType", "size", "sha256", "content"})
+    public record Attachment(String fileName, String mediaType, long size, String sha256, String content) {
     }
 
     @JsonPropertyOrder({"kind", "id", "name"})

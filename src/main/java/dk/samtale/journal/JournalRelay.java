@@ -1,6 +1,5 @@
 package dk.samtale.journal;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -174,29 +173,33 @@ public class JournalRelay {
     }
 
     private void deliver(List<Due> due, int gen) throws SQLException {
-        Map<UUID, String[]> entries = new HashMap<>(); // entry id -> (item json, push url)
+        Map<UUID, String> entries = new HashMap<>(); // entry id -> item json
+        Map<UUID, CaseJournal.Endpoint> endpoints = new HashMap<>(); // entry id -> where it goes (null: nowhere)
         try (Connection c = db.getConnection();
                 PreparedStatement st = c.prepareStatement(
                         """
-                                SELECT e.id, e.tenant_id, e.item_head, e.payload_enc, e.item_tail, s.push_url FROM journal_entry e
-                                JOIN journal_settings s ON s.tenant_id = e.tenant_id WHERE e.id = ANY(?)""")) {
+                                SELECT e.id, e.tenant_id, e.item_head, e.payload_enc, e.item_tail, s.push_url, t.slug,
+                                       s.push_auth, s.token_url, s.client_id, s.scope FROM journal_entry e
+                                JOIN journal_settings s ON s.tenant_id = e.tenant_id JOIN tenant t ON t.id = e.tenant_id
+                                WHERE e.id = ANY(?)""")) {
             st.setArray(1, c.createArrayOf("uuid", due.stream().map(Due::entryId).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     UUID tenant = rs.getObject(2, UUID.class);
                     TenantKeys k = keys.tenant(tenant).await().atMost(Duration.ofSeconds(30));
-                    entries.put(id, new String[]{StoredEntry.json(k, tenant, id, rs.getString(3), rs.getBytes(4),
-                            rs.getString(5)), rs.getString(6)});
+                    entries.put(id, StoredEntry.json(k, tenant, id, rs.getString(3), rs.getBytes(4), rs.getString(5)));
+                    endpoints.put(id, PushSettings.endpoint(rs.getString(7), rs.getString(6), rs.getString(8),
+                            rs.getString(9), rs.getString(10), rs.getString(11)));
                 }
             }
         }
         List<Object[]> outcomes = new ArrayList<>();
         for (Due d : due) {
-            String[] e = entries.get(d.entryId());
-            CaseJournal.Outcome outcome = e == null || e[1] == null
+            CaseJournal.Endpoint endpoint = endpoints.get(d.entryId());
+            CaseJournal.Outcome outcome = endpoint == null
                     ? new CaseJournal.Outcome.Retry(null, null, "no push endpoint configured")
-                    : caseJournal.deliver(URI.create(e[1]), d.entryId(), e[0]);
+                    : caseJournal.deliver(endpoint, d.entryId(), entries.get(d.entryId()));
             outcomes.add(new Object[]{d, outcome});
         }
         if (gen != generation.get()) {

@@ -70,8 +70,11 @@ public class JournalSequencer implements EventConsumer {
     private volatile Runnable afterBatch = () -> {
     };
 
+    private final ConversationDocuments documents;
+
     JournalSequencer(KeyRing keys, JournalSigner signer, JournalConfig config, Fanout fanout, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, ConversationDocuments documents) {
+        this.documents = documents;
         this.keys = keys;
         this.signer = signer;
         this.config = config;
@@ -111,21 +114,205 @@ public class JournalSequencer implements EventConsumer {
 
     @Override
     public Runnable handle(Connection c, UUID tenantId, List<LoggedEvent> events) throws SQLException {
-        List<LoggedEvent> messages = events.stream().filter(LoggedEvent::isMessage).toList();
-        if (messages.isEmpty()) {
+        List<LoggedEvent> relevant = events.stream().filter(e -> e.isMessage() || Lifecycle.handles(e)).toList();
+        if (relevant.isEmpty()) {
             return null;
         }
         TenantKeys tenantKeys = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
-        Batch b = sequence(c, tenantId, tenantKeys, messages);
+        // messages in runs (one batch insert each), lifecycle events one by one between them: chain order is
+        // event order
+        List<Batch> batches = new ArrayList<>();
+        List<LoggedEvent> run = new ArrayList<>();
+        for (LoggedEvent e : relevant) {
+            if (e.isMessage()) {
+                run.add(e);
+                continue;
+            }
+            if (!run.isEmpty()) {
+                batches.add(sequence(c, tenantId, tenantKeys, run));
+                run = new ArrayList<>();
+            }
+            batches.add(lifecycle(c, tenantId, tenantKeys, e));
+        }
+        if (!run.isEmpty()) {
+            batches.add(sequence(c, tenantId, tenantKeys, run));
+        }
         return () -> {
             // the lag ends when the entry is committed: from then on the case system can have it
             Instant now = clock.instant();
-            b.committed().forEach(at -> lag.record(Duration.between(at, now)));
-            b.published().forEach(fanout::publish);
-            if (b.entries() > 0 && b.push()) {
+            boolean push = false;
+            for (Batch b : batches) {
+                b.committed().forEach(at -> lag.record(Duration.between(at, now)));
+                b.published().forEach(fanout::publish);
+                push |= b.entries() > 0 && b.push();
+            }
+            if (push) {
                 afterBatch.run(); // deliveries were made: the relay starts at once
             }
         };
+    }
+
+    /**
+     * A lifecycle entry (opened, closed, reopened, transferred, case reference set or changed) and, for a
+     * close, the conversation document: rendered here, on the sequencer's transaction, so it covers exactly
+     * the message entries made before it; once per (conversation, last seq) (table journal_document).
+     */
+    private Batch lifecycle(Connection c, UUID tenantId, TenantKeys k, LoggedEvent e) throws SQLException {
+        String subject;
+        String caseNumber;
+        String kle;
+        String facet;
+        JournalDocument.Party party;
+        String actorName = null;
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT cv.subject, cv.case_number, cv.kle_class, cv.action_facet, ci.cpr_enc, ci.name_enc,
+                       (SELECT name FROM staff_member WHERE id = ?)
+                FROM conversation cv JOIN citizen ci ON ci.id = cv.citizen_id WHERE cv.id = ?""")) {
+            st.setObject(1, e.actorId());
+            st.setObject(2, e.conversationId());
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return new Batch(0, List.of(), List.of(), false); // the conversation is gone (erased)
+                }
+                subject = rs.getString(1);
+                caseNumber = rs.getString(2);
+                kle = rs.getString(3);
+                facet = rs.getString(4);
+                party = new JournalDocument.Party(k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "cpr"),
+                        rs.getBytes(5)),
+                        k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "name"), rs.getBytes(6)));
+                actorName = "citizen".equals(e.actorKind()) ? party.name() : rs.getString(7);
+            }
+        }
+        if ("case-set".equals(e.kind())) {
+            // the values set then, not whatever the conversation holds by the time it is journaled
+            caseNumber = e.detailText("caseNumber");
+            kle = e.detailText("kleClass");
+            facet = e.detailText("actionFacet");
+        }
+        String body = Lifecycle.body(e, actorName);
+        String letterDate = RFC3339.format(e.createdAt());
+        long seq = e.seq() == null ? 0 : e.seq();
+        final String cn = caseNumber, kc = kle, af = facet, fsubject = subject;
+        JournalDocument.Author author = new JournalDocument.Author(e.actorKind() == null ? "system" : e.actorKind(),
+                e.actorId(), actorName);
+        Batch b = append(c, tenantId, k, e, (entryId, slug, position, previous, now) -> new JournalDocument(
+                JournalDocument.VERSION, entryId, slug, position, previous, cn, kc, af, party, fsubject, letterDate,
+                Lifecycle.documentType(e), "internal", null, author, body, null, List.of(), e.conversationId(), null,
+                seq, now));
+        if (!"closed".equals(e.kind())) {
+            return b;
+        }
+        UUID documentEntry = Uuid7.next(clock);
+        try (PreparedStatement st = c.prepareStatement("""
+                INSERT INTO journal_document (conversation_id, last_seq, entry_id, created_at) VALUES (?, ?, ?, now())
+                ON CONFLICT DO NOTHING""")) {
+            st.setObject(1, e.conversationId());
+            st.setLong(2, seq);
+            st.setObject(3, documentEntry);
+            if (st.executeUpdate() == 0) {
+                return b; // this conversation up to this seq has its document already
+            }
+        }
+        ConversationDocument d = documents.load(c, k, tenantId, e.conversationId(), seq);
+        byte[] pdf = documents.render(d);
+        JournalDocument.Attachment file = new JournalDocument.Attachment("samtale-" + e.conversationId() + ".pdf",
+                DocumentRenderer.MEDIA_TYPE, pdf.length, Jws.hex(Jws.sha256(pdf)),
+                Base64.getEncoder().encodeToString(pdf));
+        String docBody = "Samtaleudskrift (PDF/A-2b) til sagen, " + d.messages().size() + " beskeder, "
+                + d.covers().size() + " journalposter.";
+        Batch doc = appendWithId(c, tenantId, k, e, documentEntry,
+                (entryId, slug, position, previous, now) -> new JournalDocument(JournalDocument.VERSION, entryId, slug,
+                        position, previous, cn, kc, af, party,
+                        fsubject, letterDate, Lifecycle.DOCUMENT, "internal", null, author, docBody, null,
+                        List.of(file), e.conversationId(), null, seq, now));
+        return new Batch(b.entries() + doc.entries(), List.of(), List.of(), b.push());
+    }
+
+    private interface Entry {
+        JournalDocument make(UUID entryId, String slug, long position, String previous, String journaledAt);
+    }
+
+    private Batch append(Connection c, UUID tenantId, TenantKeys k, LoggedEvent e, Entry entry) throws SQLException {
+        return appendWithId(c, tenantId, k, e, Uuid7.next(clock), entry);
+    }
+
+    /** One entry without a message at the head of the tenant's chain (the message path batches its own). */
+    private Batch appendWithId(Connection c, UUID tenantId, TenantKeys k, LoggedEvent e, UUID entryId, Entry entry)
+            throws SQLException {
+        long position = 0;
+        String previous = ChainVerifier.GENESIS;
+        try (PreparedStatement st = c.prepareStatement("SELECT position, hash FROM journal_head WHERE tenant_id = ?")) {
+            st.setObject(1, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    position = rs.getLong(1);
+                    previous = Jws.hex(rs.getBytes(2));
+                }
+            }
+        }
+        String slug;
+        X509Certificate recipient;
+        boolean push;
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT t.slug, s.recipient_certificate, s.push_url FROM tenant t
+                LEFT JOIN journal_settings s ON s.tenant_id = t.id WHERE t.id = ?""")) {
+            st.setObject(1, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                slug = rs.getString(1);
+                recipient = rs.getString(2) == null ? null : RecipientEnvelope.certificate(rs.getString(2));
+                push = rs.getString(3) != null;
+            }
+        }
+        position++;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        byte[] payload = JournalCodec.encode(entry.make(entryId, slug, position, previous, RFC3339.format(now)));
+        byte[] hash = Jws.sha256(payload);
+        String payloadBase64 = Base64.getEncoder().encodeToString(payload);
+        String envelope = recipient == null
+                ? null
+                : Base64.getEncoder().encodeToString(RecipientEnvelope.seal(recipient, payload));
+        FeedItem item = new FeedItem(entryId, position, null, e.conversationId(), Jws.hex(hash), previous,
+                signer.sign(payload), payloadBase64, envelope);
+        StoredEntry.Parts parts = StoredEntry.split(JournalCodec.encode(item), payloadBase64);
+        try (PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
+                                           item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
+                VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""")) {
+            insert.setObject(1, entryId);
+            insert.setObject(2, tenantId);
+            insert.setLong(3, position);
+            insert.setObject(4, e.conversationId());
+            insert.setBytes(5, java.util.HexFormat.of().parseHex(previous));
+            insert.setBytes(6, hash);
+            insert.setString(7, parts.head());
+            insert.setBytes(8, StoredEntry.seal(k, tenantId, entryId, payload));
+            insert.setInt(9, k.activeKeyId());
+            insert.setString(10, parts.tail());
+            insert.setObject(11, e.createdAt().atOffset(ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        if (push) {
+            try (PreparedStatement delivery = c.prepareStatement("""
+                    INSERT INTO journal_delivery (entry_id, tenant_id, position, state, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, 'pending', now(), now())""")) {
+                delivery.setObject(1, entryId);
+                delivery.setObject(2, tenantId);
+                delivery.setLong(3, position);
+                delivery.executeUpdate();
+            }
+        }
+        try (PreparedStatement st = c.prepareStatement("""
+                INSERT INTO journal_head (tenant_id, position, hash) VALUES (?, ?, ?)
+                ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash""")) {
+            st.setObject(1, tenantId);
+            st.setLong(2, position);
+            st.setBytes(3, hash);
+            st.executeUpdate();
+        }
+        sequenced.increment();
+        return new Batch(1, List.of(), List.of(), push);
     }
 
     private record Batch(int entries, List<ConversationEvent> published, List<Instant> committed, boolean push) {

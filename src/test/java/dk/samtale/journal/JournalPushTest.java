@@ -9,13 +9,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -186,20 +182,59 @@ class JournalPushTest {
     }
 
     @Test
-    void theAdapterHonoursRetryAfterAndTellsRetryFromRejection() {
-        caseSystem.stubFor(post(urlEqualTo("/busy")).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
-                "7")));
-        caseSystem.stubFor(post(urlEqualTo("/bad")).willReturn(aResponse().withStatus(422)));
-        caseSystem.stubFor(post(urlEqualTo("/ok")).willReturn(aResponse().withStatus(204)));
-        var adapter = new HttpCaseJournal(HttpClient.newHttpClient(), Duration.ofSeconds(5), Clock.systemUTC());
-        UUID key = UUID.randomUUID();
-        var busy = adapter.deliver(URI.create(caseSystem.baseUrl() + "/busy"), key, "{}");
-        assertEquals(new CaseJournal.Outcome.Retry(429, Duration.ofSeconds(7), "HTTP 429"), busy);
-        assertTrue(adapter.deliver(URI.create(caseSystem.baseUrl() + "/bad"), key,
-                "{}") instanceof CaseJournal.Outcome.Rejected);
-        assertEquals(new CaseJournal.Outcome.Delivered(204),
-                adapter.deliver(URI.create(caseSystem.baseUrl() + "/ok"), key, "{}"));
-        assertTrue(adapter.deliver(URI.create("http://127.0.0.1:1/none"), key,
-                "{}") instanceof CaseJournal.Outcome.Retry);
+    void aCaseSystemBehindClientCredentialsGetsEveryEntryWithOneReusedToken() throws Exception {
+        // the tenant's client secret is a mounted file named in configuration (application.properties, %test)
+        java.nio.file.Path secret = java.nio.file.Path.of("target/test-journal/andenby-client-secret");
+        java.nio.file.Files.createDirectories(secret.getParent());
+        java.nio.file.Files.writeString(secret, "andenby-secret\n");
+        caseSystem.stubFor(post(urlEqualTo("/oauth/token")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\":\"tok-andenby\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+        caseSystem.stubFor(post(urlEqualTo("/secured")).withHeader("Authorization",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer tok-andenby"))
+                .willReturn(aResponse().withStatus(201)));
+        Map<String, Object> s = new HashMap<>();
+        s.put("pushUrl", caseSystem.baseUrl() + "/secured");
+        s.put("auth", "client-credentials");
+        s.put("tokenUrl", caseSystem.baseUrl() + "/oauth/token");
+        s.put("clientId", "samtale-andenby");
+        Api.as(admin()).body(s).put("/api/v1/admin/journal/settings").then().statusCode(200)
+                .body("auth", equalTo("client-credentials")).body("clientId", equalTo("samtale-andenby"));
+        int tokensBefore = caseSystem.findAll(com.github.tomakehurst.wiremock.client.WireMock
+                .postRequestedFor(urlEqualTo("/oauth/token"))).size();
+        List<UUID> entries = entryIds(sendMessages(3));
+        await(() -> entries.stream().allMatch(e -> "delivered".equals(state(e))), "every entry delivered");
+        int tokens = caseSystem.findAll(com.github.tomakehurst.wiremock.client.WireMock
+                .postRequestedFor(urlEqualTo("/oauth/token"))).size() - tokensBefore;
+        assertTrue(tokens <= 1, "one token for all entries (" + tokens + ")");
+        String log = java.nio.file.Files.readString(java.nio.file.Path.of("target/test-service.log"));
+        assertTrue(!log.contains("andenby-secret") && !log.contains("tok-andenby"), "no secret or token in the log");
+    }
+
+    @Test
+    void anAdminCannotPointThePushOrTheTokenRequestIntoTheServicesOwnNetwork() {
+        // the test profile allows plain http and 127.0.0.1 (WireMock); everything else is refused
+        for (String url : List.of("https://127.0.0.2/journal", "https://[::2]/journal",
+                "https://169.254.169.254/latest",
+                "https://10.0.0.5/journal", "https://192.168.0.10/", "https://localhost.:1@example.org/",
+                "ftp://example.org/")) {
+            Map<String, Object> s = new HashMap<>();
+            s.put("pushUrl", url);
+            Api.as(admin()).body(s).put("/api/v1/admin/journal/settings").then().statusCode(400)
+                    .body("code", equalTo("invalid-field")).body("errors[0].field", equalTo("pushUrl"));
+        }
+        Map<String, Object> token = new HashMap<>();
+        token.put("pushUrl", caseSystem.baseUrl() + "/x");
+        token.put("auth", "client-credentials");
+        token.put("clientId", "c");
+        token.put("tokenUrl", "https://169.254.169.254/token");
+        Api.as(admin()).body(token).put("/api/v1/admin/journal/settings").then().statusCode(400)
+                .body("errors[0].field", equalTo("tokenUrl"));
+        // mutual TLS needs the tenant's certificate mounted by the operator: andenby has none
+        Map<String, Object> mtls = new HashMap<>();
+        mtls.put("pushUrl", caseSystem.baseUrl() + "/x");
+        mtls.put("auth", "mutual-tls");
+        Api.as(admin()).body(mtls).put("/api/v1/admin/journal/settings").then().statusCode(400)
+                .body("errors[0].field", equalTo("auth"));
     }
 }

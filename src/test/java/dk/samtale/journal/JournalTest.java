@@ -102,7 +102,9 @@ class JournalTest {
             Api.as(citizen()).body(Map.of("clientMessageId", "atomic-1", "body", "Hej"))
                     .post("/api/v1/conversations/" + id + "/messages").then().statusCode(500);
             assertEquals(0, count("SELECT count(*) FROM message WHERE conversation_id = ?", conversation));
-            assertEquals(0, count("SELECT count(*) FROM conversation_event WHERE conversation_id = ?", conversation));
+            assertEquals(0,
+                    count("SELECT count(*) FROM conversation_event WHERE conversation_id = ? AND kind = 'message'",
+                            conversation));
             assertEquals(0, count("SELECT last_seq FROM conversation WHERE id = ?", conversation));
         } finally {
             execute("ALTER TABLE conversation_event DROP CONSTRAINT " + constraint);

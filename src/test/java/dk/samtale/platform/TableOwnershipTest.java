@@ -64,6 +64,8 @@ class TableOwnershipTest {
                     + "conversation when it is made"),
             Map.entry("journal citizen", "the entry's party (CPR, name) is the conversation's citizen"),
             Map.entry("journal staff_member", "the entry's author name"),
+            Map.entry("journal read_cursor",
+                    "the conversation document shows each message's state (sent, delivered, read)"),
             Map.entry("push read_cursor", "whether the recipient side already has the message (delivered/read)"),
             Map.entry("push conversation", "the badge: unread messages of the owner's open conversations"),
             Map.entry("push message", "the badge: unread messages of the owner's open conversations"),

@@ -1,0 +1,164 @@
+package dk.samtale.journal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+
+import dk.samtale.crypto.Binding;
+import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.TenantKeys;
+import dk.samtale.crypto.Unreadable;
+import dk.samtale.identity.Caller;
+import dk.samtale.platform.ProblemException;
+
+/**
+ * Gathers a conversation into a {@link ConversationDocument} and renders it. Blocking (JDBC, decryption,
+ * PDF): worker threads only.
+ */
+@ApplicationScoped
+public class ConversationDocuments {
+
+    private final AgroalDataSource db;
+    private final KeyRing keys;
+    private final DocumentRenderer renderer;
+    private final Clock clock;
+
+    ConversationDocuments(AgroalDataSource db, KeyRing keys, DocumentRenderer renderer, Clock clock) {
+        this.db = db;
+        this.keys = keys;
+        this.renderer = renderer;
+        this.clock = clock;
+    }
+
+    /** The PDF of a conversation for a staff member of its unit; anyone else: not found. */
+    public byte[] pdfFor(Caller caller, UUID conversationId) {
+        ConversationDocument d = load(caller.tenantId(), conversationId, Long.MAX_VALUE);
+        if (d == null || !caller.isStaff() || !caller.unitIds().contains(unitOf(conversationId))) {
+            throw ProblemException.notFound("conversation");
+        }
+        return renderer.render(d);
+    }
+
+    private UUID unitOf(UUID conversationId) {
+        try (Connection c = db.getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT unit_id FROM conversation WHERE id = ?")) {
+            st.setObject(1, conversationId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The conversation with its messages up to {@code upToSeq} and the journal entries of those messages;
+     * null when the tenant has no such conversation.
+     */
+    ConversationDocument load(UUID tenantId, UUID conversationId, long upToSeq) {
+        TenantKeys k = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
+        try (Connection c = db.getConnection()) {
+            return load(c, k, tenantId, conversationId, upToSeq);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same on the caller's connection (the sequencer's transaction sees the entries it just made). */
+    ConversationDocument load(Connection c, TenantKeys k, UUID tenantId, UUID conversationId, long upToSeq)
+            throws SQLException {
+        {
+            String municipality, unit, subject, caseNumber, kle, facet, status, name, cpr;
+            UUID citizenId;
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT t.name, u.name, cv.citizen_id, ci.cpr_enc, ci.name_enc, cv.subject, cv.case_number,
+                           cv.kle_class, cv.action_facet, cv.status, coalesce(s.document_includes_cpr, false)
+                    FROM conversation cv JOIN tenant t ON t.id = cv.tenant_id JOIN unit u ON u.id = cv.unit_id
+                    JOIN citizen ci ON ci.id = cv.citizen_id LEFT JOIN journal_settings s ON s.tenant_id = cv.tenant_id
+                    WHERE cv.id = ? AND cv.tenant_id = ?""")) {
+                st.setObject(1, conversationId);
+                st.setObject(2, tenantId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    municipality = rs.getString(1);
+                    unit = rs.getString(2);
+                    citizenId = rs.getObject(3, UUID.class);
+                    cpr = rs.getBoolean(11)
+                            ? k.openOrNull(Binding.citizen(tenantId, citizenId, "cpr"), rs.getBytes(4))
+                            : null;
+                    name = k.openOrNull(Binding.citizen(tenantId, citizenId, "name"), rs.getBytes(5));
+                    subject = rs.getString(6);
+                    caseNumber = rs.getString(7);
+                    kle = rs.getString(8);
+                    facet = rs.getString(9);
+                    status = rs.getString(10);
+                }
+            }
+            List<ConversationDocument.Line> lines = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT m.id, m.seq, m.sender_kind, m.body_enc, m.channel, m.created_at, sm.name,
+                           (SELECT max(r.read_seq) FROM read_cursor r WHERE r.conversation_id = m.conversation_id
+                              AND r.reader_kind <> m.sender_kind),
+                           (SELECT max(r.delivered_seq) FROM read_cursor r WHERE r.conversation_id = m.conversation_id
+                              AND r.reader_kind <> m.sender_kind)
+                    FROM message m LEFT JOIN staff_member sm ON m.sender_kind = 'staff' AND sm.id = m.sender_id
+                    WHERE m.conversation_id = ? AND m.seq <= ? ORDER BY m.seq""")) {
+                st.setObject(1, conversationId);
+                st.setLong(2, upToSeq);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        UUID messageId = rs.getObject(1, UUID.class);
+                        long seq = rs.getLong(2);
+                        String kind = rs.getString(3);
+                        String body;
+                        try {
+                            body = k.open(Binding.messageBody(tenantId, messageId), rs.getBytes(4));
+                        } catch (Unreadable e) {
+                            body = null; // rendered as "cannot be read", as the journal entry says bodyError
+                        }
+                        long read = rs.getLong(8);
+                        long delivered = rs.getLong(9);
+                        String state = read >= seq ? "read" : delivered >= seq ? "delivered" : "sent";
+                        String sender = "citizen".equals(kind)
+                                ? name
+                                : "staff".equals(kind) ? rs.getString(7) : "Samtale";
+                        lines.add(new ConversationDocument.Line(seq, rs.getObject(6, OffsetDateTime.class).toInstant(),
+                                kind, sender, rs.getString(5), state, body));
+                    }
+                }
+            }
+            List<ConversationDocument.Covered> covers = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT e.position, e.hash FROM journal_entry e JOIN message m ON m.id = e.message_id
+                    WHERE e.conversation_id = ? AND e.tenant_id = ? AND m.seq <= ? ORDER BY e.position""")) {
+                st.setObject(1, conversationId);
+                st.setObject(2, tenantId);
+                st.setLong(3, upToSeq);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        covers.add(new ConversationDocument.Covered(rs.getLong(1), Jws.hex(rs.getBytes(2))));
+                    }
+                }
+            }
+            return new ConversationDocument(conversationId, municipality, unit, name, cpr, subject, caseNumber, kle,
+                    facet, status, clock.instant(), lines, covers);
+        }
+    }
+
+    byte[] render(ConversationDocument d) {
+        return renderer.render(d);
+    }
+}
