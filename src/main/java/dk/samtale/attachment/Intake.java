@@ -279,13 +279,25 @@ public class Intake {
         long total = 0;
         try (OutputStream out = Files.newOutputStream(to)) {
             int n;
-            while ((n = body.read(buffer)) >= 0) {
+            while ((n = readBody(body, buffer, max)) >= 0) {
                 total += n;
                 if (total > max) {
                     throw Refusals.tooLarge(max);
                 }
                 out.write(buffer, 0, n);
             }
+        }
+    }
+
+    /** One read of the body; the server's own ceiling, if it strikes first, is the same refusal. */
+    private static int readBody(InputStream body, byte[] buffer, long max) throws IOException {
+        try {
+            return body.read(buffer);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("too large")) {
+                throw Refusals.tooLarge(max);
+            }
+            throw e;
         }
     }
 
