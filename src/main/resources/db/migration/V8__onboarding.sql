@@ -6,6 +6,7 @@ ALTER TABLE tenant ADD COLUMN municipality_code text UNIQUE;
 
 -- Every value of a staff token's groups claim that means "member of this unit". unit.external_id stays
 -- as the unit's first one; the trigger mirrors it here, so rows written the old way are found too.
+-- owner: identity
 CREATE TABLE unit_external_id (
     tenant_id    uuid NOT NULL REFERENCES tenant,
     external_id  text NOT NULL,
@@ -34,6 +35,7 @@ CREATE INDEX staff_unit_by_unit ON staff_unit (unit_id);
 
 -- Staff audit trail: who did what, when. Ids only: never message text, note text or a CPR number.
 -- Append-only: the trigger refuses UPDATE and DELETE for every database user.
+-- owner: audit
 CREATE TABLE audit_entry (
     id           uuid PRIMARY KEY,
     tenant_id    uuid NOT NULL REFERENCES tenant,

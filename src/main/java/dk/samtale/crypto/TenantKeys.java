@@ -45,6 +45,21 @@ public final class TenantKeys {
      * @throws Unreadable if it was altered or moved (logged as an integrity error) or its key was destroyed
      */
     public String open(Binding binding, byte[] sealed) {
+        return new String(openBytes(binding, sealed), StandardCharsets.UTF_8);
+    }
+
+    /** Seals bytes (e.g. one chunk of an attachment) with the active data key. */
+    public byte[] sealBytes(Binding binding, byte[] plaintext) {
+        check(binding);
+        return cipher.seal(dataKeys.get(activeKeyId), activeKeyId, binding.aad(), plaintext);
+    }
+
+    /**
+     * Opens sealed bytes.
+     *
+     * @throws Unreadable if they were altered or moved (logged as an integrity error) or the key was destroyed
+     */
+    public byte[] openBytes(Binding binding, byte[] sealed) {
         check(binding);
         try {
             int keyId = MessageCipher.keyIdOf(sealed);
@@ -55,7 +70,7 @@ public final class TenantKeys {
             if (key == null) {
                 throw new Unreadable(Unreadable.Reason.KEY_DESTROYED, "the key was destroyed");
             }
-            return new String(cipher.open(key, binding.aad(), sealed), StandardCharsets.UTF_8);
+            return cipher.open(key, binding.aad(), sealed);
         } catch (Unreadable e) {
             if (e.reason() == Unreadable.Reason.INTEGRITY) {
                 LOG.errorf("INTEGRITY: %s.%s of row %s (tenant %s) does not decrypt: %s", binding.table(),

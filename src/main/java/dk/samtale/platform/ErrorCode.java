@@ -26,7 +26,24 @@ public enum ErrorCode {
             "Phone number in use"), WEBHOOK_SIGNATURE("webhook-signature", 401, "Invalid webhook signature"),
     // Onboarding (operator API, dk.samtale.operator)
     TENANT_EXISTS("tenant-exists", 409, "Tenant exists"), EXTERNAL_ID_IN_USE("external-id-in-use", 409,
-            "External id in use");
+            "External id in use"),
+    // Attachments (dk.samtale.attachment): the detail of these is Danish, written to be shown to the user
+    ATTACHMENT_TYPE_NOT_ALLOWED("attachment-type-not-allowed", 415, "File type not allowed"), ATTACHMENT_TYPE_MISMATCH(
+            "attachment-type-mismatch", 415,
+            "File name or declared type does not match the content"), ATTACHMENT_TOO_LARGE("attachment-too-large", 413,
+                    "File too large"), ATTACHMENT_INFECTED("attachment-infected", 422,
+                            "Malware found"), ATTACHMENT_UNREADABLE("attachment-unreadable", 422,
+                                    "File cannot be read"), ATTACHMENT_PENDING("attachment-pending", 409,
+                                            "File not scanned yet"), ATTACHMENT_NOT_USABLE("attachment-not-usable", 409,
+                                                    "Attachment cannot go with this message"), ATTACHMENTS_TOO_MANY(
+                                                            "attachments-too-many", 400,
+                                                            "Too many attachments"), ATTACHMENTS_TOO_LARGE(
+                                                                    "attachments-too-large", 413,
+                                                                    "Attachments too large together"), INTEGRITY_ERROR(
+                                                                            "integrity-error", 500,
+                                                                            "Stored data failed its integrity check"), KEY_DESTROYED(
+                                                                                    "key-destroyed", 410,
+                                                                                    "The data was destroyed");
 
     private final String code;
     private final int status;

@@ -14,4 +14,11 @@ public interface LimitsConfig {
     /** POSTs a caller may make at once before the sustained rate applies. */
     @WithDefault("30")
     double restWriteBurst();
+
+    /**
+     * Largest request body, except on routes that stream theirs ({@link StreamedBody}); larger ones get 413.
+     * {@code quarkus.http.limits.max-body-size} is the ceiling of every request, streamed or not.
+     */
+    @WithDefault("64K")
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
 }

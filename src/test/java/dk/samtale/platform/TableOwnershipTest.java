@@ -44,7 +44,7 @@ class TableOwnershipTest {
 
     /** Migrations of one feature each, by version (without an {@code -- owner:} line). */
     private static final Map<String, String> MIGRATION_OWNERS = Map.of(
-            "2", "journal", "3", "push", "4", "sms", "5", "inbox");
+            "2", "journal", "3", "push", "4", "sms", "5", "inbox", "9", "inbox");
 
     /**
      * The documented read models: (package, table) → why that package may name another feature's table.

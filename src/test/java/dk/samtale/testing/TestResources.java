@@ -9,5 +9,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 @QuarkusTestResource(TestIdentity.class)
 @QuarkusTestResource(FakeStaffIdp.class)
 @QuarkusTestResource(SmsGatewayFake.class)
+@QuarkusTestResource(ClamdResource.class)
 public class TestResources {
 }
