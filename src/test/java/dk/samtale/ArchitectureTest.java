@@ -69,19 +69,27 @@ class ArchitectureTest {
             .because("every feature authorises through identity's Caller; identity seals CPR numbers with"
                     + " crypto and knows nothing of the features above it");
 
+    @ArchTest
+    static final ArchRule auditKnowsOnlyTheLayersBelowIt = classes().that().resideInAPackage("dk.samtale.audit..")
+            .should().onlyDependOnClassesThat(resideOutsideOfPackage("dk.samtale..")
+                    .or(resideInAnyPackage("dk.samtale.audit..", "dk.samtale.identity..", "dk.samtale.platform..")))
+            .because("every feature records staff actions to the audit trail, so it must not know any of them");
+
     // ---- the message path knows no consumer ---------------------------------------------------------------
 
     /**
      * {@code conversation} may use the layers below every feature: platform, crypto (it seals message
-     * bodies) and identity (every decision is made on a Caller; messages carry an Actor). Journal, push,
-     * SMS, inbox and chat follow the message path; the message path never calls them.
+     * bodies), identity (every decision is made on a Caller; messages carry an Actor) and the staff audit
+     * trail's port (a layer every feature records its staff actions to, ids only; audit itself knows only
+     * identity and platform). Journal, push, SMS, inbox and chat follow the message path; the message path
+     * never calls them.
      */
     @ArchTest
     static final ArchRule conversationImportsNoOtherFeature = classes().that()
             .resideInAPackage("dk.samtale.conversation..")
             .should().onlyDependOnClassesThat(resideOutsideOfPackage("dk.samtale..")
                     .or(resideInAnyPackage("dk.samtale.conversation..", "dk.samtale.identity..",
-                            "dk.samtale.crypto..", "dk.samtale.platform..")))
+                            "dk.samtale.crypto..", "dk.samtale.platform..", "dk.samtale.audit..")))
             .because("the message path writes the message and one event; journal, push, SMS and the"
                     + " inbox are consumers of it and decide their own policy, so conversation must not"
                     + " know them (architecture.md, 'The message path')");

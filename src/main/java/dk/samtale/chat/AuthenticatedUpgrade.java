@@ -51,7 +51,9 @@ class AuthenticatedUpgrade implements HttpUpgradeCheck {
     }
 
     private static CheckResult refuse(int status, String reason) {
-        if (status != 401 || !"no-valid-token".equals(reason)) { // a bad token's reason is logged by its verifier
+        // a 401's reason (bad token, unknown tenant) is logged once by identity's RefusedTokens; only the
+        // refusals decided here get a line of their own
+        if (status != 401) {
             LOG.debugf("chat upgrade refused: %s", reason);
         }
         return status == 401 ? CheckResult.rejectUpgradeSync(status, CHALLENGE) : CheckResult.rejectUpgradeSync(status);
