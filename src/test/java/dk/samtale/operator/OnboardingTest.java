@@ -134,6 +134,10 @@ class OnboardingTest {
                 .body("items[2].body", equalTo("Din samtale er flyttet til Børn og Unge."));
         Api.as(citizen).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
                 .body("items[2].body", equalTo("Din samtale er flyttet til Børn og Unge."));
+        // the transfer is in the case file: an entry of its own in the chain, naming both units
+        String transferEntry = awaitJournalEntry(caseSystem, conversation, "conversation-transferred");
+        assertTrue(transferEntry.contains("Jobcenter") && transferEntry.contains("Børn og Unge"),
+                "the transfer entry names both units: " + transferEntry);
         Api.as(bo).body(Map.of("staffId", kirstenId)).post("/api/v1/conversations/" + conversation + "/assign")
                 .then().statusCode(404);
         Api.as(bo).body(Map.of("staffId", boId)).post("/api/v1/conversations/" + conversation + "/assign")
@@ -316,5 +320,28 @@ class OnboardingTest {
         e = assertThrows(Exception.class, () -> pool.query("DELETE FROM audit_entry").execute().await()
                 .indefinitely());
         assertTrue(e.getMessage().contains("append-only"), e.getMessage());
+    }
+
+    /** The decoded payload of the conversation's first journal entry of that documentType (waits for the sequencer). */
+    private static String awaitJournalEntry(String reader, String conversationId, String documentType)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            java.util.List<java.util.Map<String, Object>> items = Api.as(reader)
+                    .get("/api/v1/journal/entries?after=0&limit=1000").then().statusCode(200).extract().jsonPath()
+                    .getList("items");
+            for (java.util.Map<String, Object> item : items) {
+                if (conversationId.equals(item.get("conversationId"))) {
+                    String payload = new String(java.util.Base64.getDecoder().decode((String) item.get("payload")),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    if (documentType
+                            .equals(io.restassured.path.json.JsonPath.from(payload).getString("documentType"))) {
+                        return payload;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + documentType + " entry for the conversation in the journal");
     }
 }
