@@ -29,7 +29,7 @@ import dk.samtale.testing.WsClient;
 class RefusedUpgradeLogTest {
 
     private static final Path LOG = Path.of("target/test-service.log");
-    private static final int UPGRADES = 300;
+    private static final int UPGRADES = 1_000;
 
     @Test
     void manyRefusedUpgradesAddAtMostOneShortLinePerRequestAndNoStackTrace() throws Exception {
