@@ -280,13 +280,7 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
     /** A claim that must be a JSON string when present: a number, array or object is refused (ODD_CLAIMS). */
     private static String claim(JsonWebToken jwt, String name) {
         Object v = jwt.getClaim(name);
-        if (v == null || v instanceof String) {
-            return (String) v;
-        }
-        if (v instanceof jakarta.json.JsonString s) {
-            return s.getString();
-        }
-        throw new IllegalArgumentException("claim is not a string");
+        return v == null ? null : string(v, name);
     }
 
     private static Set<String> groups(JsonWebToken jwt, List<String> claims) {

@@ -240,60 +240,18 @@ public class JournalSequencer implements EventConsumer {
     /** One entry without a message at the head of the tenant's chain (the message path batches its own). */
     private Batch appendWithId(Connection c, UUID tenantId, TenantKeys k, LoggedEvent e, UUID entryId, Entry entry)
             throws SQLException {
-        long position = 0;
-        String previous = ChainVerifier.GENESIS;
-        try (PreparedStatement st = c.prepareStatement("SELECT position, hash FROM journal_head WHERE tenant_id = ?")) {
-            st.setObject(1, tenantId);
-            try (ResultSet rs = st.executeQuery()) {
-                if (rs.next()) {
-                    position = rs.getLong(1);
-                    previous = Jws.hex(rs.getBytes(2));
-                }
-            }
-        }
-        String slug;
-        X509Certificate recipient;
-        boolean push;
-        try (PreparedStatement st = c.prepareStatement("""
-                SELECT t.slug, s.recipient_certificate, s.push_url FROM tenant t
-                LEFT JOIN journal_settings s ON s.tenant_id = t.id WHERE t.id = ?""")) {
-            st.setObject(1, tenantId);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                slug = rs.getString(1);
-                recipient = rs.getString(2) == null ? null : RecipientEnvelope.certificate(rs.getString(2));
-                push = rs.getString(3) != null;
-            }
-        }
-        position++;
+        Chain chain = chain(c, tenantId);
+        long position = chain.position() + 1;
+        String previous = chain.previous();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        byte[] payload = JournalCodec.encode(entry.make(entryId, slug, position, previous, RFC3339.format(now)));
-        byte[] hash = Jws.sha256(payload);
-        String payloadBase64 = Base64.getEncoder().encodeToString(payload);
-        String envelope = recipient == null
-                ? null
-                : Base64.getEncoder().encodeToString(RecipientEnvelope.seal(recipient, payload));
-        FeedItem item = new FeedItem(entryId, position, null, e.conversationId(), Jws.hex(hash), previous,
-                signer.sign(payload), payloadBase64, envelope);
-        StoredEntry.Parts parts = StoredEntry.split(JournalCodec.encode(item), payloadBase64);
-        try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
-                                           item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
-                VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""")) {
-            insert.setObject(1, entryId);
-            insert.setObject(2, tenantId);
-            insert.setLong(3, position);
-            insert.setObject(4, e.conversationId());
-            insert.setBytes(5, java.util.HexFormat.of().parseHex(previous));
-            insert.setBytes(6, hash);
-            insert.setString(7, parts.head());
-            insert.setBytes(8, StoredEntry.seal(k, tenantId, entryId, payload));
-            insert.setInt(9, k.activeKeyId());
-            insert.setString(10, parts.tail());
-            insert.setObject(11, e.createdAt().atOffset(ZoneOffset.UTC));
+        byte[] hash;
+        try (PreparedStatement insert = c.prepareStatement(INSERT_ENTRY)) {
+            hash = bindEntry(insert, tenantId, k, chain.recipient(), entryId, position, previous, null,
+                    e.conversationId(), e.createdAt(),
+                    entry.make(entryId, chain.slug(), position, previous, RFC3339.format(now)));
             insert.executeUpdate();
         }
-        if (push) {
+        if (chain.push()) {
             try (PreparedStatement delivery = c.prepareStatement("""
                     INSERT INTO journal_delivery (entry_id, tenant_id, position, state, next_attempt_at, created_at)
                     VALUES (?, ?, ?, 'pending', now(), now())""")) {
@@ -303,6 +261,81 @@ public class JournalSequencer implements EventConsumer {
                 delivery.executeUpdate();
             }
         }
+        writeHead(c, tenantId, position, hash);
+        sequenced.increment();
+        return new Batch(1, List.of(), List.of(), chain.push());
+    }
+
+    /** The tenant's chain head (position 0 and no hash before the first entry) and its journal settings. */
+    private record Chain(long position, byte[] head, String slug, X509Certificate recipient, boolean push) {
+        String previous() {
+            return head == null ? ChainVerifier.GENESIS : Jws.hex(head);
+        }
+    }
+
+    private static Chain chain(Connection c, UUID tenantId) throws SQLException {
+        long position = 0;
+        byte[] head = null;
+        try (PreparedStatement st = c.prepareStatement("SELECT position, hash FROM journal_head WHERE tenant_id = ?")) {
+            st.setObject(1, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    position = rs.getLong(1);
+                    head = rs.getBytes(2);
+                }
+            }
+        }
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT t.slug, s.recipient_certificate, s.push_url FROM tenant t
+                LEFT JOIN journal_settings s ON s.tenant_id = t.id WHERE t.id = ?""")) {
+            st.setObject(1, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                String cert = rs.getString(2);
+                return new Chain(position, head, rs.getString(1),
+                        cert == null ? null : RecipientEnvelope.certificate(cert), rs.getString(3) != null);
+            }
+        }
+    }
+
+    private static final String INSERT_ENTRY = """
+            INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
+                                       item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""";
+
+    /**
+     * Encodes, hashes, signs (and, with a recipient certificate, envelopes) the entry, and binds its row to
+     * {@code insert} ({@link #INSERT_ENTRY}); the caller executes or batches it. Returns the entry's hash, the
+     * next entry's previous hash.
+     */
+    private byte[] bindEntry(PreparedStatement insert, UUID tenantId, TenantKeys k, X509Certificate recipient,
+            UUID entryId, long position, String previous, UUID messageId, UUID conversationId, Instant committedAt,
+            JournalDocument doc) throws SQLException {
+        byte[] payload = JournalCodec.encode(doc);
+        byte[] hash = Jws.sha256(payload);
+        String payloadBase64 = Base64.getEncoder().encodeToString(payload);
+        String envelope = recipient == null
+                ? null
+                : Base64.getEncoder().encodeToString(RecipientEnvelope.seal(recipient, payload));
+        FeedItem item = new FeedItem(entryId, position, messageId, conversationId, Jws.hex(hash), previous,
+                signer.sign(payload), payloadBase64, envelope);
+        StoredEntry.Parts parts = StoredEntry.split(JournalCodec.encode(item), payloadBase64);
+        insert.setObject(1, entryId);
+        insert.setObject(2, tenantId);
+        insert.setLong(3, position);
+        insert.setObject(4, messageId);
+        insert.setObject(5, conversationId);
+        insert.setBytes(6, java.util.HexFormat.of().parseHex(previous));
+        insert.setBytes(7, hash);
+        insert.setString(8, parts.head());
+        insert.setBytes(9, StoredEntry.seal(k, tenantId, entryId, payload));
+        insert.setInt(10, k.activeKeyId());
+        insert.setString(11, parts.tail());
+        insert.setObject(12, committedAt.atOffset(ZoneOffset.UTC));
+        return hash;
+    }
+
+    private static void writeHead(Connection c, UUID tenantId, long position, byte[] hash) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("""
                 INSERT INTO journal_head (tenant_id, position, hash) VALUES (?, ?, ?)
                 ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash""")) {
@@ -311,8 +344,6 @@ public class JournalSequencer implements EventConsumer {
             st.setBytes(3, hash);
             st.executeUpdate();
         }
-        sequenced.increment();
-        return new Batch(1, List.of(), List.of(), push);
     }
 
     private record Batch(int entries, List<ConversationEvent> published, List<Instant> committed, boolean push) {
@@ -326,44 +357,19 @@ public class JournalSequencer implements EventConsumer {
 
     private Batch sequence(Connection c, UUID tenantId, TenantKeys tenantKeys, List<LoggedEvent> events)
             throws SQLException {
-        long position = 0;
-        byte[] head = null;
-        try (PreparedStatement st = c.prepareStatement("SELECT position, hash FROM journal_head WHERE tenant_id = ?")) {
-            st.setObject(1, tenantId);
-            try (ResultSet rs = st.executeQuery()) {
-                if (rs.next()) {
-                    position = rs.getLong(1);
-                    head = rs.getBytes(2);
-                }
-            }
-        }
-        String previous = head == null ? ChainVerifier.GENESIS : Jws.hex(head);
-        String slug = null;
-        X509Certificate recipient = null;
-        boolean push = false;
-        try (PreparedStatement st = c.prepareStatement("""
-                SELECT t.slug, s.recipient_certificate, s.push_url FROM tenant t
-                LEFT JOIN journal_settings s ON s.tenant_id = t.id WHERE t.id = ?""")) {
-            st.setObject(1, tenantId);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                slug = rs.getString(1);
-                String cert = rs.getString(2);
-                recipient = cert == null ? null : RecipientEnvelope.certificate(cert);
-                push = rs.getString(3) != null;
-            }
-        }
+        Chain chain = chain(c, tenantId);
+        boolean push = chain.push();
         List<Pending> pending = pending(c, events);
         if (pending.isEmpty()) {
             return new Batch(0, List.of(), List.of(), push);
         }
+        long position = chain.position();
+        String previous = chain.previous();
+        byte[] head = chain.head();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         OffsetDateTime nowDb = now.atOffset(ZoneOffset.UTC);
         Map<UUID, ConversationEvent> newest = new java.util.LinkedHashMap<>();
-        try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO journal_entry (id, tenant_id, position, message_id, conversation_id, previous_hash, hash,
-                                           item_head, payload_enc, payload_key, item_tail, committed_at, sequenced_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())""");
+        try (PreparedStatement insert = c.prepareStatement(INSERT_ENTRY);
                 PreparedStatement delivery = c.prepareStatement("""
                         INSERT INTO journal_delivery (entry_id, tenant_id, position, state, next_attempt_at, created_at)
                         VALUES (?, ?, ?, 'pending', ?, ?)""")) {
@@ -376,29 +382,10 @@ public class JournalSequencer implements EventConsumer {
                         id -> new JournalDocument.Party(
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "cpr"), p.cprEnc()),
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "name"), p.citizenNameEnc())));
-                JournalDocument doc = document(tenantId, slug, entryId, position, previous, p, party, tenantKeys, now);
-                byte[] payload = JournalCodec.encode(doc);
-                byte[] hash = Jws.sha256(payload);
-                String hashHex = Jws.hex(hash);
-                String envelope = recipient == null
-                        ? null
-                        : Base64.getEncoder().encodeToString(RecipientEnvelope.seal(recipient, payload));
-                String payloadBase64 = Base64.getEncoder().encodeToString(payload);
-                FeedItem item = new FeedItem(entryId, position, p.messageId(), p.conversationId(), hashHex, previous,
-                        signer.sign(payload), payloadBase64, envelope);
-                StoredEntry.Parts parts = StoredEntry.split(JournalCodec.encode(item), payloadBase64);
-                insert.setObject(1, entryId);
-                insert.setObject(2, tenantId);
-                insert.setLong(3, position);
-                insert.setObject(4, p.messageId());
-                insert.setObject(5, p.conversationId());
-                insert.setBytes(6, java.util.HexFormat.of().parseHex(previous));
-                insert.setBytes(7, hash);
-                insert.setString(8, parts.head());
-                insert.setBytes(9, StoredEntry.seal(tenantKeys, tenantId, entryId, payload));
-                insert.setInt(10, tenantKeys.activeKeyId());
-                insert.setString(11, parts.tail());
-                insert.setObject(12, p.createdAt().atOffset(ZoneOffset.UTC));
+                JournalDocument doc = document(tenantId, chain.slug(), entryId, position, previous, p, party,
+                        tenantKeys, now);
+                head = bindEntry(insert, tenantId, tenantKeys, chain.recipient(), entryId, position, previous,
+                        p.messageId(), p.conversationId(), p.createdAt(), doc);
                 insert.addBatch();
                 if (push) {
                     delivery.setObject(1, entryId);
@@ -408,8 +395,7 @@ public class JournalSequencer implements EventConsumer {
                     delivery.setObject(5, nowDb);
                     delivery.addBatch();
                 }
-                previous = hashHex;
-                head = hash;
+                previous = Jws.hex(head);
                 // one event per conversation and batch: the newest entry (entries follow seq within one)
                 newest.put(p.conversationId(), JournalStateEvent.of(
                         new Route(tenantId, p.unitId(), p.citizenId(), p.conversationId()), p.messageId(), p.seq(),
@@ -420,14 +406,7 @@ public class JournalSequencer implements EventConsumer {
                 delivery.executeBatch();
             }
         }
-        try (PreparedStatement st = c.prepareStatement("""
-                INSERT INTO journal_head (tenant_id, position, hash) VALUES (?, ?, ?)
-                ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash""")) {
-            st.setObject(1, tenantId);
-            st.setLong(2, position);
-            st.setBytes(3, head);
-            st.executeUpdate();
-        }
+        writeHead(c, tenantId, position, head);
         sequenced.increment(pending.size());
         return new Batch(pending.size(), List.copyOf(newest.values()),
                 pending.stream().map(Pending::createdAt).toList(), push);
