@@ -54,6 +54,17 @@ public interface AttachmentConfig {
     @WithDefault("320")
     int thumbnailSize();
 
+    /**
+     * How long an upload no message took is kept (it is the uploader's alone, and nobody else will ever
+     * see it); then it is deleted with its content. Records of refused and infected uploads stay.
+     */
+    @WithDefault("PT24H")
+    Duration unsentRetention();
+
+    /** How often unsent uploads past their retention are looked for. */
+    @WithDefault("PT10M")
+    Duration cleanupInterval();
+
     /** Where uploads are spooled (encrypted) while they are checked; the system temp directory by default. */
     Optional<String> spoolDirectory();
 }

@@ -40,16 +40,33 @@ class AttachmentRows {
         this.db = db;
     }
 
-    void insert(Row r, Instant nextScanAt) {
+    /** {@code keyId}: the data key its name and chunks are sealed under (for re-encryption after a rotation). */
+    void insert(Row r, Instant nextScanAt, int keyId) {
         update("""
                 INSERT INTO attachment (id, tenant_id, conversation_id, uploader_kind, uploader_id, file_name_enc,
                     media_type, state, size_bytes, sha256, has_thumbnail, verdict, scan_attempts, next_scan_at,
-                    created_at, accepted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", r.id(), r.tenantId(), r.conversationId(),
+                    created_at, accepted_at, sealed_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", r.id(), r.tenantId(), r.conversationId(),
                 r.uploaderKind(), r.uploaderId(), r.fileNameEnc(), r.mediaType(), r.state().name(), r.size(),
                 r.sha256(),
                 r.hasThumbnail(), r.verdict(), r.scanAttempts(), ts(nextScanAt), ts(r.createdAt()),
-                r.state() == Attachment.State.accepted ? ts(r.createdAt()) : null);
+                r.state() == Attachment.State.accepted ? ts(r.createdAt()) : null, keyId);
+    }
+
+    /** Uploads of the tenant with content, not known to be sealed under {@code activeKey}, by id after {@code after}. */
+    List<Row> sealedUnder(UUID tenantId, int activeKey, UUID after, int limit) {
+        return query("SELECT " + COLUMNS + " FROM attachment WHERE tenant_id = ? AND state IN ('accepted', "
+                + "'quarantined') AND sealed_key IS DISTINCT FROM ? AND id > ? ORDER BY id LIMIT ?", tenantId,
+                activeKey,
+                after, limit);
+    }
+
+    /** Its name and chunks are now under {@code keyId}; the name replaced only if nobody changed it meanwhile. */
+    void resealed(UUID id, byte[] oldName, byte[] newName, int keyId) {
+        update("""
+                UPDATE attachment SET sealed_key = ?,
+                    file_name_enc = CASE WHEN file_name_enc = ? THEN ? ELSE file_name_enc END
+                WHERE id = ?""", keyId, oldName, newName, id);
     }
 
     Row find(UUID tenantId, UUID id) {
@@ -64,6 +81,31 @@ class AttachmentRows {
         }
         return query("SELECT " + COLUMNS + " FROM attachment WHERE tenant_id = ? AND message_id = ANY(?) ORDER BY id",
                 tenantId, messageIds.toArray(UUID[]::new));
+    }
+
+    /**
+     * Deletes up to {@code limit} accepted or quarantined uploads created before {@code cutoff} that no
+     * message took, skipping rows a message is linking right now; returns their ids.
+     */
+    List<UUID> deleteUnsent(Instant cutoff, int limit) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                DELETE FROM attachment WHERE id IN (
+                  SELECT id FROM attachment WHERE message_id IS NULL AND created_at < ?
+                    AND state IN ('accepted', 'quarantined')
+                  ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING id""")) {
+            s.setObject(1, ts(cutoff));
+            s.setInt(2, limit);
+            try (ResultSet r = s.executeQuery()) {
+                List<UUID> ids = new ArrayList<>();
+                while (r.next()) {
+                    ids.add(r.getObject(1, UUID.class));
+                }
+                return ids;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("deleting unsent uploads failed", e);
+        }
     }
 
     /** A quarantined upload scanned clean and cleaned. */

@@ -35,6 +35,12 @@ public interface FileStore {
     /** Chunk {@code index} (from 0), or null when absent. */
     byte[] chunk(FileRef ref, int index);
 
+    /**
+     * Replaces chunk {@code index} of a stored file (re-sealed under another key: same plaintext, same
+     * binding); false when there is no such chunk (the file was deleted meanwhile).
+     */
+    boolean replace(FileRef ref, int index, byte[] data);
+
     /** Removes the file; removing an absent file is not an error. */
     void delete(FileRef ref);
 }

@@ -131,14 +131,15 @@ public class Intake {
                     store.write(original, SealedChunks.sealing(k, tenant, original, in));
                 }
                 rows.insert(with(row, Attachment.State.quarantined, null, false, null),
-                        now.plus(config.rescanInterval()));
+                        now.plus(config.rescanInterval()), k.activeKeyId());
                 count("quarantined");
                 LOG.warnf("attachment %s quarantined: scanner unavailable (%s); it waits for a rescan", id,
                         e.getMessage());
                 return view(k, rows.find(tenant, id));
             }
             if (verdict instanceof Verdict.Infected infected) {
-                rows.insert(with(row, Attachment.State.infected, null, false, infected.signature()), null);
+                rows.insert(with(row, Attachment.State.infected, null, false, infected.signature()), null,
+                        k.activeKeyId());
                 infected(id, tenant, caller.kind().name(), caller.id(), infected.signature());
                 throw Refusals.infected();
             }
@@ -148,7 +149,7 @@ public class Intake {
             } catch (Cleaning.Unreadable e) {
                 throw refused(Refusals.unreadable(), "unreadable");
             }
-            rows.insert(with(row, Attachment.State.accepted, p, p.hasThumbnail(), "clean"), null);
+            rows.insert(with(row, Attachment.State.accepted, p, p.hasThumbnail(), "clean"), null, k.activeKeyId());
             count("accepted");
             return view(k, rows.find(tenant, id));
         } finally {

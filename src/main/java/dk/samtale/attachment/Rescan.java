@@ -4,9 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +13,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dk.samtale.platform.DaemonThreads;
 import dk.samtale.platform.Times;
 
 /**
@@ -30,8 +26,7 @@ class Rescan {
     private static final Logger LOG = Logger.getLogger(Rescan.class);
     private static final int BATCH = 20;
 
-    private final ScheduledExecutorService worker = Executors
-            .newSingleThreadScheduledExecutor(DaemonThreads.named("attachment-rescan"));
+    private Periodic periodic;
     private final AttachmentRows rows;
     private final Intake intake;
     private final AttachmentConfig config;
@@ -45,19 +40,12 @@ class Rescan {
     }
 
     void start(@Observes StartupEvent e) {
-        long ms = config.rescanInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::runSafely, ms, ms, TimeUnit.MILLISECONDS);
+        periodic = new Periodic("attachment-rescan", config.rescanInterval(), this::run);
     }
 
     void stop(@Observes ShutdownEvent e) {
-        worker.shutdownNow();
-    }
-
-    private void runSafely() {
-        try {
-            run();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "rescanning quarantined attachments failed; trying again in %s", config.rescanInterval());
+        if (periodic != null) {
+            periodic.close();
         }
     }
 

@@ -150,7 +150,7 @@ public class ChatSocket {
             c.expectAck(s.clientMessageId(), s.id());
             registry.sendStarted();
             run(c, s, s.conversationId(), () -> messages.post(caller, s.conversationId(), s.clientMessageId(), s.body(),
-                    caller.isStaff() ? Message.Channel.web : Message.Channel.app, s.smsAllowed())
+                    caller.isStaff() ? Message.Channel.web : Message.Channel.app, s.smsAllowed(), s.attachmentIds())
                     .invoke(posted -> c.acknowledged(posted.ack())), registry::sendFinished);
         } else if (frame instanceof ClientFrame.Read r) {
             run(c, r, r.conversationId(), () -> messages.moveCursor(caller, r.conversationId(),

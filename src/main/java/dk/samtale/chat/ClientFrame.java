@@ -20,8 +20,12 @@ sealed interface ClientFrame {
     /** The client's frame id, echoed as {@code ref}; may be null. */
     String id();
 
-    /** {@code smsAllowed}: optional, staff only (the message is not sensitive and may go by SMS). */
-    record Send(String id, UUID conversationId, String clientMessageId, String body, boolean smsAllowed)
+    /**
+     * {@code smsAllowed}: optional, staff only (the message is not sensitive and may go by SMS).
+     * {@code attachmentIds}: optional, files uploaded to the conversation before (upload-then-send).
+     */
+    record Send(String id, UUID conversationId, String clientMessageId, String body, boolean smsAllowed,
+            List<UUID> attachmentIds)
             implements
                 ClientFrame {
     }
@@ -70,8 +74,7 @@ sealed interface ClientFrame {
                 throw ProblemException.invalid("type", "is required");
             }
             return switch (type.asText()) {
-                case "send" -> new Send(id, uuid(node, "conversationId"), text(node, "clientMessageId"),
-                        text(node, "body"), optionalBoolean(node, "smsAllowed"));
+                case "send" -> send(id, node);
                 case "read" -> new Read(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "delivered" -> new Delivered(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "typing" -> new Typing(id, uuid(node, "conversationId"));
@@ -112,6 +115,43 @@ sealed interface ClientFrame {
             throw ProblemException.invalid(field, "must be a string");
         }
         return v.asText();
+    }
+
+    private static Send send(String id, JsonNode node) {
+        List<UUID> files = uuids(node, "attachmentIds");
+        // the body of a message with files may be left out
+        return new Send(id, uuid(node, "conversationId"), text(node, "clientMessageId"),
+                files.isEmpty() ? text(node, "body") : optionalText(node, "body"), optionalBoolean(node, "smsAllowed"),
+                files);
+    }
+
+    /** Absent or null: null. */
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : text(node, field);
+    }
+
+    /** Absent or null: an empty list. */
+    private static List<UUID> uuids(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray() || v.size() > 100) {
+            throw ProblemException.invalid(field, "must be a list of attachment ids");
+        }
+        List<UUID> ids = new ArrayList<>(v.size());
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw ProblemException.invalid(field, "must be a list of attachment ids");
+            }
+            try {
+                ids.add(UUID.fromString(e.asText()));
+            } catch (IllegalArgumentException ex) {
+                throw ProblemException.invalid(field, "must be a list of attachment ids");
+            }
+        }
+        return ids;
     }
 
     private static boolean optionalBoolean(JsonNode node, String field) {

@@ -1,6 +1,7 @@
 package dk.samtale.conversation;
 
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -38,7 +39,8 @@ public class ConversationResource {
     public record OpenConversation(UUID unitId, UUID citizenId, String subject) {
     }
 
-    public record Send(String clientMessageId, String body, Boolean smsAllowed) {
+    /** {@code attachmentIds}: files uploaded to this conversation before (upload-then-send), in order. */
+    public record Send(String clientMessageId, String body, Boolean smsAllowed, List<UUID> attachmentIds) {
         @Override
         public String toString() {
             return "Send[" + clientMessageId + "]";
@@ -202,7 +204,8 @@ public class ConversationResource {
     public Uni<RestResponse<Ack>> send(@PathParam("id") UUID id, Send body) {
         Send b = require(body);
         return caller().flatMap(c -> messages.post(c, id, b.clientMessageId(), b.body(),
-                c.isStaff() ? Message.Channel.web : Message.Channel.app, Boolean.TRUE.equals(b.smsAllowed())))
+                c.isStaff() ? Message.Channel.web : Message.Channel.app, Boolean.TRUE.equals(b.smsAllowed()),
+                b.attachmentIds()))
                 .map(p -> RestResponse.status(p.created() ? Response.Status.CREATED : Response.Status.OK, p.ack()));
     }
 

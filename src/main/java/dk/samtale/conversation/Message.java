@@ -1,6 +1,7 @@
 package dk.samtale.conversation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -15,10 +16,23 @@ import dk.samtale.identity.Actor;
  * <p>
  * {@code smsAllowed}: staff marked it not sensitive (its text may go by SMS). {@code smsState}: where its
  * SMS is (queued, sent, delivered, failed; null when none goes) — for staff only, see {@link #visibleTo}.
+ * {@code attachments}: the files it carries, in the order the sender named them (absent when none).
  */
 public record Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
         String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String journalState) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String journalState,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<MessageFiles.File> attachments) {
+
+    public Message {
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
+            String bodyError, Channel channel, Instant createdAt, boolean smsAllowed, String smsState,
+            String journalState) {
+        this(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt, smsAllowed,
+                smsState, journalState, List.of());
+    }
 
     public Message(UUID id, UUID conversationId, long seq, Actor sender, String clientMessageId, String body,
             String bodyError, Channel channel, Instant createdAt) {
@@ -36,12 +50,12 @@ public record Message(UUID id, UUID conversationId, long seq, Actor sender, Stri
         return staff || smsState == null
                 ? this
                 : new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
-                        smsAllowed, null, journalState);
+                        smsAllowed, null, journalState, attachments);
     }
 
     public Message withSmsState(String state) {
         return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
-                smsAllowed, state, journalState);
+                smsAllowed, state, journalState, attachments);
     }
 
     /**
@@ -50,7 +64,13 @@ public record Message(UUID id, UUID conversationId, long seq, Actor sender, Stri
      */
     public Message withJournalState(String state) {
         return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
-                smsAllowed, smsState, state);
+                smsAllowed, smsState, state, attachments);
+    }
+
+    /** The same message with the files it carries (described by the attachment feature). */
+    public Message withAttachments(List<MessageFiles.File> files) {
+        return new Message(id, conversationId, seq, sender, clientMessageId, body, bodyError, channel, createdAt,
+                smsAllowed, smsState, journalState, files);
     }
 
     public enum Channel {

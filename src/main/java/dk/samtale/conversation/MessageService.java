@@ -80,14 +80,33 @@ public class MessageService {
      */
     public Uni<Posted> post(Caller caller, UUID conversationId, String clientMessageId, String body,
             Message.Channel channel, boolean smsAllowed) {
-        validate(conversationId, clientMessageId, body);
+        return post(caller, conversationId, clientMessageId, body, channel, smsAllowed, List.of());
+    }
+
+    /**
+     * As above, carrying files uploaded before (upload-then-send): each must be the sender's accepted,
+     * not yet sent upload in this conversation (see {@link MessageFiles}); they are linked in the message's
+     * transaction. A message with files may have an empty body, and never goes by SMS as text.
+     */
+    public Uni<Posted> post(Caller caller, UUID conversationId, String clientMessageId, String body,
+            Message.Channel channel, boolean smsAllowed, List<UUID> attachmentIds) {
+        List<UUID> files = attachmentIds == null ? List.of() : attachmentIds;
+        validate(conversationId, clientMessageId, files.isEmpty() ? body : (body == null ? "" : body),
+                !files.isEmpty());
         if (smsAllowed && !caller.isStaff()) {
             throw ProblemException.invalid("smsAllowed", "only staff can mark a message as allowed by SMS");
         }
-        Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId, body, null,
-                channel, Times.now(clock), smsAllowed, null);
+        if (!files.isEmpty()) {
+            if (smsAllowed) {
+                // a file never goes by SMS, and its message's text alone would mislead: the notice goes instead
+                throw ProblemException.invalid("smsAllowed", "a message with attachments is not sent as text by SMS");
+            }
+            store.checkFiles(files);
+        }
+        Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId,
+                body == null ? "" : body, null, channel, Times.now(clock), smsAllowed, null);
         UUID citizenScope = caller.isCitizen() ? caller.id() : new UUID(0, 0);
-        return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft)
+        return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft, files)
                 .flatMap(outcome -> {
                     if (outcome instanceof MessageStore.Outcome.Stored s) {
                         stored.increment();
@@ -97,6 +116,13 @@ public class MessageService {
                     if (outcome instanceof MessageStore.Outcome.Duplicate d) {
                         duplicates.increment();
                         return Uni.createFrom().item(new Posted(d.original().ack(), false));
+                    }
+                    if (outcome instanceof MessageStore.Outcome.FilesRefused) {
+                        // who cannot post here learns nothing about the files
+                        return queries.access(caller, conversationId).flatMap(a -> a == null
+                                || a.status() != Conversation.Status.open
+                                        ? refusal(caller, conversationId)
+                                        : store.<Posted>filesRefusal(caller.tenantId(), draft, files));
                     }
                     return refusal(caller, conversationId);
                 });
@@ -231,13 +257,18 @@ public class MessageService {
     }
 
     private static void validate(UUID conversationId, String clientMessageId, String body) {
+        validate(conversationId, clientMessageId, body, false);
+    }
+
+    /** {@code mayBeEmpty}: the message carries files, which say enough on their own. */
+    private static void validate(UUID conversationId, String clientMessageId, String body, boolean mayBeEmpty) {
         if (conversationId == null) {
             throw ProblemException.invalid("conversationId", "is required");
         }
         if (clientMessageId == null || !CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
             throw ProblemException.invalid("clientMessageId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         }
-        if (body == null || isBlank(body)) {
+        if (body == null || (!mayBeEmpty && isBlank(body))) {
             throw new ProblemException(ErrorCode.BODY_EMPTY, "The message body is empty");
         }
         if (body.codePointCount(0, body.length()) > MAX_BODY) {

@@ -46,11 +46,16 @@ class MessageStore {
         /** No open conversation visible to the sender with that id. */
         record Refused() implements Outcome {
         }
+
+        /** A named file cannot go with the message (nothing was stored). */
+        record FilesRefused() implements Outcome {
+        }
     }
 
     private static final String COLUMNS = """
             m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body_enc, m.channel,
-            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc, m.sms_allowed""";
+            m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc, m.sms_allowed,
+            m.attachment_ids""";
     private static final String FROM = """
             FROM message m
             JOIN conversation c ON c.id = m.conversation_id
@@ -78,41 +83,129 @@ class MessageStore {
             SELECT $5, c.id, c.last_seq, $6, $7, $8, $10, $11, $12, $9, $13 FROM c
             RETURNING seq, (SELECT unit_id FROM c) AS unit_id, (SELECT citizen_id FROM c) AS citizen_id""";
 
+    // The same statement for a message that carries files: the message row names them (ids only) and the
+    // event says so in its detail ("attachments"), so consumers learn of them without reading the
+    // attachment feature's tables. The files themselves are linked by the attachment feature, in its own
+    // table, on the same transaction (MessageFiles.link) just before this statement.
+    static final String POST_WITH_FILES = withFiles(POST);
+
     private final Pool pool;
     private final KeyRing keys;
+    private final MessageFiles files;
 
-    MessageStore(Pool pool, KeyRing keys) {
+    MessageStore(Pool pool, KeyRing keys, MessageFiles files) {
         this.pool = pool;
         this.keys = keys;
+        this.files = files;
+    }
+
+    private static String withFiles(String post) {
+        String s = post
+                .replace("'smsAllowed', $13::boolean)",
+                        "'smsAllowed', $13::boolean, 'attachments', to_jsonb($14::uuid[]))")
+                .replace("channel, created_at, sms_allowed)", "channel, created_at, sms_allowed, attachment_ids)")
+                .replace("$12, $9, $13 FROM c", "$12, $9, $13, $14 FROM c");
+        if (!s.contains("'attachments', to_jsonb($14::uuid[])") || !s.contains("sms_allowed, attachment_ids)")
+                || !s.contains("$13, $14 FROM c")) {
+            throw new IllegalStateException("the message statement changed: update withFiles");
+        }
+        return s;
     }
 
     Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft) {
-        return keys.tenant(tenantId).flatMap(tenantKeys -> {
-            byte[] sealed = tenantKeys.seal(Binding.messageBody(tenantId, draft.id()), draft.body());
-            Tuple args = Tuple.tuple(List.of(draft.conversationId(), tenantId, citizenScope, unitScope, draft.id(),
-                    draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
-                    Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.activeKeyId(),
-                    draft.channel().name(), draft.smsAllowed()));
-            return pool.preparedQuery(POST).execute(args);
-        }).onItem().transformToUni(rows -> {
-            if (rows.size() == 0) {
-                // not visible or closed; or a retry of a message sent before the conversation closed
-                return original(draft).map(o -> o == null ? new Outcome.Refused() : o);
-            }
-            Row row = rows.iterator().next();
-            Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
-                    draft.clientMessageId(), draft.body(), null, draft.channel(), draft.createdAt(),
-                    draft.smsAllowed(), null);
-            Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
-                    draft.conversationId());
-            return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
-        }).onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft).map(o -> {
-            if (o == null) {
-                // the sender used this clientMessageId in another conversation: never answer with that ack
-                throw ProblemException.invalid("clientMessageId", "already used for a message in another conversation");
-            }
-            return o;
-        }));
+        return post(tenantId, citizenScope, unitScope, draft, List.of());
+    }
+
+    /**
+     * Stores a message. Without files: the one statement, one round trip. With files: the attachment
+     * feature links them and the statement runs, in one transaction — both or neither.
+     */
+    Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft, List<UUID> fileIds) {
+        if (!fileIds.isEmpty()) {
+            return postWithFiles(tenantId, citizenScope, unitScope, draft, fileIds);
+        }
+        return keys.tenant(tenantId).flatMap(tenantKeys -> pool.preparedQuery(POST)
+                .execute(args(tenantId, citizenScope, unitScope, draft, tenantKeys, null)))
+                .onItem().transformToUni(rows -> {
+                    if (rows.size() == 0) {
+                        // not visible or closed; or a retry of a message sent before the conversation closed
+                        return original(draft).map(o -> o == null ? new Outcome.Refused() : o);
+                    }
+                    Row row = rows.iterator().next();
+                    Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"), draft.sender(),
+                            draft.clientMessageId(), draft.body(), null, draft.channel(), draft.createdAt(),
+                            draft.smsAllowed(), null);
+                    Route route = new Route(tenantId, row.getUUID("unit_id"), row.getUUID("citizen_id"),
+                            draft.conversationId());
+                    return Uni.createFrom().<Outcome>item(new Outcome.Stored(stored, route));
+                }).onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft)
+                        .map(MessageStore::sameConversation));
+    }
+
+    private Uni<Outcome> postWithFiles(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft,
+            List<UUID> fileIds) {
+        MessageFiles.Link link = new MessageFiles.Link(tenantId, draft.conversationId(), draft.sender().id(),
+                draft.id(), draft.clientMessageId(), fileIds);
+        UUID[] ids = fileIds.toArray(UUID[]::new);
+        return keys.tenant(tenantId).flatMap(tenantKeys -> pool.withTransaction(tx -> files.link(tx, link)
+                .flatMap(linked -> tx.preparedQuery(POST_WITH_FILES)
+                        .execute(args(tenantId, citizenScope, unitScope, draft, tenantKeys, ids)).map(rows -> {
+                            if (rows.size() == 0) {
+                                // roll the links back too
+                                throw new NotStored();
+                            }
+                            Row row = rows.iterator().next();
+                            Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"),
+                                    draft.sender(), draft.clientMessageId(), draft.body(), null, draft.channel(),
+                                    draft.createdAt(), draft.smsAllowed(), null, null, linked);
+                            return (Outcome) new Outcome.Stored(stored, new Route(tenantId, row.getUUID("unit_id"),
+                                    row.getUUID("citizen_id"), draft.conversationId()));
+                        }))))
+                // a retry of a stored message finds its files linked already: the original ack, as without files
+                .onFailure(NotStored.class).recoverWithUni(() -> original(draft)
+                        .map(o -> o == null ? new Outcome.Refused() : o))
+                .onFailure(MessageFiles.NotLinked.class).recoverWithUni(() -> original(draft)
+                        .map(o -> o == null ? new Outcome.FilesRefused() : o))
+                .onFailure(MessageStore::isIdempotencyConflict).recoverWithUni(() -> original(draft)
+                        .map(MessageStore::sameConversation));
+    }
+
+    /** Why the files could not go (after the rollback): a failed Uni with the attachment feature's problem. */
+    <T> Uni<T> filesRefusal(UUID tenantId, Message draft, List<UUID> fileIds) {
+        return files.refusal(new MessageFiles.Link(tenantId, draft.conversationId(), draft.sender().id(), draft.id(),
+                draft.clientMessageId(), fileIds));
+    }
+
+    void checkFiles(List<UUID> fileIds) {
+        files.check(fileIds);
+    }
+
+    private static Tuple args(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft, TenantKeys tenantKeys,
+            UUID[] fileIds) {
+        byte[] sealed = tenantKeys.seal(Binding.messageBody(tenantId, draft.id()), draft.body());
+        List<Object> args = new ArrayList<>(List.of(draft.conversationId(), tenantId, citizenScope, unitScope,
+                draft.id(), draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
+                Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.activeKeyId(), draft.channel().name(),
+                draft.smsAllowed()));
+        if (fileIds != null) {
+            args.add(fileIds);
+        }
+        return Tuple.tuple(args);
+    }
+
+    private static Outcome sameConversation(Outcome original) {
+        if (original == null) {
+            // the sender used this clientMessageId in another conversation: never answer with that ack
+            throw ProblemException.invalid("clientMessageId", "already used for a message in another conversation");
+        }
+        return original;
+    }
+
+    /** The message statement found no open conversation the sender may post to (inside a transaction). */
+    private static final class NotStored extends RuntimeException {
+        NotStored() {
+            super(null, null, false, false);
+        }
     }
 
     /** The sender's earlier message with this clientMessageId in the same conversation, or null. */
@@ -182,7 +275,7 @@ class MessageStore {
                     byTenant.put(tenants.get(i), loaded.get(i));
                 }
                 return messages(rows, byTenant);
-            });
+            }).flatMap(list -> withFiles(rows, list));
         });
     }
 
@@ -190,6 +283,34 @@ class MessageStore {
         List<Message> list = new ArrayList<>(rows.size());
         rows.forEach(r -> list.add(message(r, keys.get(r.getUUID("tenant_id")))));
         return list;
+    }
+
+    /**
+     * Describes the files of the messages that carry any (their rows name them), one query per tenant;
+     * messages without files cost nothing more.
+     */
+    private Uni<List<Message>> withFiles(RowSet<Row> rows, List<Message> list) {
+        Map<UUID, Map<UUID, List<UUID>>> byTenant = new HashMap<>();
+        for (Row r : rows) {
+            UUID[] ids = r.getArrayOfUUIDs("attachment_ids");
+            if (ids != null && ids.length > 0) {
+                byTenant.computeIfAbsent(r.getUUID("tenant_id"), t -> new HashMap<>()).put(r.getUUID("id"),
+                        List.of(ids));
+            }
+        }
+        if (byTenant.isEmpty()) {
+            return Uni.createFrom().item(list);
+        }
+        List<Uni<Map<UUID, List<MessageFiles.File>>>> loads = byTenant.entrySet().stream()
+                .map(e -> files.of(e.getKey(), e.getValue())).toList();
+        return Uni.join().all(loads).andFailFast().map(described -> {
+            Map<UUID, List<MessageFiles.File>> all = new HashMap<>();
+            described.forEach(all::putAll);
+            // callers reorder the list in place
+            List<Message> out = new ArrayList<>(list.size());
+            list.forEach(m -> out.add(all.containsKey(m.id()) ? m.withAttachments(all.get(m.id())) : m));
+            return out;
+        });
     }
 
     private static Message message(Row r, TenantKeys keys) {

@@ -41,10 +41,13 @@ public class ReencryptionJob {
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Map<UUID, AtomicLong> remaining = new ConcurrentHashMap<>();
     private final Counter moved;
+    private final jakarta.enterprise.inject.Instance<Resealer> features;
 
-    ReencryptionJob(Pool pool, KeyRing keys, MeterRegistry metrics) {
+    ReencryptionJob(Pool pool, KeyRing keys, MeterRegistry metrics,
+            jakarta.enterprise.inject.Instance<Resealer> features) {
         this.pool = pool;
         this.keys = keys;
+        this.features = features;
         this.moved = Counter.builder("samtale.crypto.reencrypted").description("Values moved to the active data key")
                 .register(metrics);
         Gauge.builder("samtale.crypto.reencryption.remaining", remaining,
@@ -88,14 +91,28 @@ public class ReencryptionJob {
                 .invoke(n -> remaining.computeIfAbsent(tenant, t -> new AtomicLong()).set(n));
     }
 
-    /** Runs up to {@code maxBatches} batches of messages, then the citizens; returns how many values moved. */
+    /**
+     * Runs up to {@code maxBatches} batches of messages, then the citizens and the other features' sealed
+     * data ({@link Resealer}s, e.g. attachment files); returns how many values moved.
+     */
     public Uni<Long> run(UUID tenant, int batchSize, int maxBatches) {
         return keys.tenant(tenant).flatMap(k -> messages(tenant, k, batchSize, maxBatches, new UUID(0, 0), 0L))
                 .flatMap(n -> maxBatches == Integer.MAX_VALUE
-                        ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k))
-                                .map(c -> n + c)
+                        ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k).flatMap(c -> features(tenant, k)
+                                .map(f -> n + c + f)))
                         : Uni.createFrom().item(n))
                 .call(() -> remaining(tenant));
+    }
+
+    private Uni<Long> features(UUID tenant, TenantKeys k) {
+        return Uni.createFrom().item(() -> {
+            long n = 0;
+            for (Resealer r : features) {
+                n += r.reseal(tenant, k);
+            }
+            moved.increment(n);
+            return n;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Uni<Long> messages(UUID tenant, TenantKeys k, int batchSize, int batchesLeft, UUID after, long done) {

@@ -83,6 +83,21 @@ public class PostgresFileStore implements FileStore {
     }
 
     @Override
+    public boolean replace(FileRef ref, int index, byte[] data) {
+        try (Connection c = db.getConnection();
+                PreparedStatement u = c.prepareStatement(
+                        "UPDATE attachment_chunk SET data = ? WHERE attachment_id = ? AND variant = ? AND idx = ?")) {
+            u.setBytes(1, data);
+            u.setObject(2, ref.attachmentId());
+            u.setString(3, ref.variant().name());
+            u.setInt(4, index);
+            return u.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("replacing a chunk failed", e);
+        }
+    }
+
+    @Override
     public void delete(FileRef ref) {
         try (Connection c = db.getConnection();
                 PreparedStatement d = c.prepareStatement(
