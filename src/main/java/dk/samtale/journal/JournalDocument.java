@@ -44,11 +44,24 @@ public record JournalDocument(String version, UUID entryId, String tenant, long 
     }
 
     /**
-     * A file that is part of the entry, its content included (base64), so the hash and the signature cover
-     * it: the conversation document (PDF/A) is such an attachment.
+     * A file that is part of the entry. Either its content is included (base64), so the hash and the
+     * signature cover it: the conversation document (PDF/A) is such an attachment ({@code id} and
+     * {@code href} null). Or it is a file a message carries: {@code content} null, and the case system
+     * fetches the cleaned bytes from {@code href} (relative to the service, journal-reader of the tenant)
+     * and checks them against {@code sha256}, which the signature covers.
      */
-    @JsonPropertyOrder({"fileName", "mediaType", "size", "sha256", "content"})
-    public record Attachment(String fileName, String mediaType, long size, String sha256, String content) {
+    @JsonPropertyOrder({"fileName", "mediaType", "size", "sha256", "content", "id", "href"})
+    public record Attachment(String fileName, String mediaType, long size, String sha256, String content, UUID id,
+            String href) {
+
+        public Attachment(String fileName, String mediaType, long size, String sha256, String content) {
+            this(fileName, mediaType, size, sha256, content, null, null);
+        }
+
+        /** Where the case system fetches a message's file. */
+        public static String href(UUID id) {
+            return "/api/v1/journal/attachments/" + id;
+        }
     }
 
     @JsonPropertyOrder({"kind", "id", "name"})

@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.Timer;
 
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
+import dk.samtale.conversation.MessageFiles;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
@@ -71,10 +72,12 @@ public class JournalSequencer implements EventConsumer {
     };
 
     private final ConversationDocuments documents;
+    private final MessageFiles files;
 
     JournalSequencer(KeyRing keys, JournalSigner signer, JournalConfig config, Fanout fanout, Clock clock,
-            MeterRegistry metrics, ConversationDocuments documents) {
+            MeterRegistry metrics, ConversationDocuments documents, MessageFiles files) {
         this.documents = documents;
+        this.files = files;
         this.keys = keys;
         this.signer = signer;
         this.config = config;
@@ -352,7 +355,7 @@ public class JournalSequencer implements EventConsumer {
     private record Pending(UUID messageId, UUID conversationId, long seq, String senderKind,
             UUID senderId, byte[] bodyEnc, String channel, Instant createdAt, String subject, String caseNumber,
             String kleClass, String actionFacet, UUID unitId, UUID citizenId, byte[] cprEnc, byte[] citizenNameEnc,
-            String staffName) {
+            String staffName, List<UUID> fileIds) {
     }
 
     private Batch sequence(Connection c, UUID tenantId, TenantKeys tenantKeys, List<LoggedEvent> events)
@@ -363,6 +366,7 @@ public class JournalSequencer implements EventConsumer {
         if (pending.isEmpty()) {
             return new Batch(0, List.of(), List.of(), push);
         }
+        Map<UUID, List<JournalDocument.Attachment>> attached = attachments(tenantId, pending);
         long position = chain.position();
         String previous = chain.previous();
         byte[] head = chain.head();
@@ -383,7 +387,7 @@ public class JournalSequencer implements EventConsumer {
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "cpr"), p.cprEnc()),
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "name"), p.citizenNameEnc())));
                 JournalDocument doc = document(tenantId, chain.slug(), entryId, position, previous, p, party,
-                        tenantKeys, now);
+                        tenantKeys, now, attached.getOrDefault(p.messageId(), List.of()));
                 head = bindEntry(insert, tenantId, tenantKeys, chain.recipient(), entryId, position, previous,
                         p.messageId(), p.conversationId(), p.createdAt(), doc);
                 insert.addBatch();
@@ -418,7 +422,7 @@ public class JournalSequencer implements EventConsumer {
         try (PreparedStatement st = c.prepareStatement("""
                 SELECT m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.channel,
                        m.created_at, c.subject, c.case_number, c.kle_class, c.action_facet, c.unit_id, c.citizen_id,
-                       ci.cpr_enc, ci.name_enc, s.name
+                       ci.cpr_enc, ci.name_enc, s.name, m.attachment_ids
                 FROM message m
                 JOIN conversation c ON c.id = m.conversation_id
                 JOIN citizen ci ON ci.id = c.citizen_id
@@ -431,7 +435,8 @@ public class JournalSequencer implements EventConsumer {
                             rs.getLong(3), rs.getString(4), rs.getObject(5, UUID.class), rs.getBytes(6),
                             rs.getString(7), rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getString(9),
                             rs.getString(10), rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class),
-                            rs.getObject(14, UUID.class), rs.getBytes(15), rs.getBytes(16), rs.getString(17));
+                            rs.getObject(14, UUID.class), rs.getBytes(15), rs.getBytes(16), rs.getString(17),
+                            fileIds(rs.getArray(18)));
                     byId.put(p.messageId(), p);
                 }
             }
@@ -446,8 +451,31 @@ public class JournalSequencer implements EventConsumer {
         return list;
     }
 
+    private static List<UUID> fileIds(java.sql.Array array) throws SQLException {
+        return array == null ? List.of() : List.of((UUID[]) array.getArray());
+    }
+
+    /**
+     * The files of the batch's messages, from the attachment feature: name, type, size and SHA-256 of the
+     * cleaned file go into the signed payload; the bytes are fetched by the case system from
+     * {@code href} (GET, journal-reader of the tenant) and checked against the hash — the entry stays small
+     * however large the files, and the chain covers them through their hashes.
+     */
+    private Map<UUID, List<JournalDocument.Attachment>> attachments(UUID tenantId, List<Pending> pending) {
+        Map<UUID, List<UUID>> ids = new HashMap<>();
+        pending.stream().filter(p -> !p.fileIds().isEmpty()).forEach(p -> ids.put(p.messageId(), p.fileIds()));
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, List<JournalDocument.Attachment>> out = new HashMap<>();
+        files.of(tenantId, ids).await().atMost(Duration.ofSeconds(30)).forEach((message, list) -> out.put(message,
+                list.stream().map(f -> new JournalDocument.Attachment(f.fileName(), f.mediaType(), f.size(),
+                        f.sha256(), null, f.id(), JournalDocument.Attachment.href(f.id()))).toList()));
+        return out;
+    }
+
     private static JournalDocument document(UUID tenantId, String slug, UUID entryId, long position, String previous,
-            Pending p, JournalDocument.Party party, TenantKeys k, Instant now) {
+            Pending p, JournalDocument.Party party, TenantKeys k, Instant now, List<JournalDocument.Attachment> files) {
         String body = null;
         String bodyError = null;
         try {
@@ -461,7 +489,7 @@ public class JournalSequencer implements EventConsumer {
         return new JournalDocument(JournalDocument.VERSION, entryId, slug, position, previous, p.caseNumber(),
                 p.kleClass(), p.actionFacet(), party, p.subject(),
                 RFC3339.format(p.createdAt()), "besked", fromCitizen ? "received" : "sent", p.channel(),
-                new JournalDocument.Author(p.senderKind(), p.senderId(), authorName), body, bodyError, List.of(),
+                new JournalDocument.Author(p.senderKind(), p.senderId(), authorName), body, bodyError, files,
                 p.conversationId(), p.messageId(), p.seq(), RFC3339.format(now));
     }
 }
