@@ -339,4 +339,25 @@ class PushTest {
                 .body("checks.find { it.name == 'push' }.data.status", org.hamcrest.Matchers.equalTo("enabled"));
         assertTrue(RestAssured.given().get("/q/metrics").asString().contains("samtale_push_enabled 1.0"));
     }
+
+    @Test
+    void aMessageWithAFileIsAnnouncedWithoutItsFileNameOrText() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dk.samtale.testing.Clamd.shared() != null,
+                "!!! clamd cannot be had here: " + dk.samtale.testing.Clamd.whyUnavailable());
+        String citizen = dk.samtale.testing.Tokens.citizen("testby", newCpr(), "Fie Fil");
+        String conversation = World.openConversation(citizen, World.UNIT_X);
+        String push = newPushToken();
+        register(citizen, push, "android");
+        String file = Api.as(World.staffX()).contentType("application/pdf")
+                .header("Content-Disposition", "attachment; filename*=UTF-8''Afgoerelse%20om%20hjaelp.pdf")
+                .body(dk.samtale.attachment.TestFiles.pdfWithJavaScript())
+                .post("/api/v1/conversations/{c}/attachments", conversation).then().statusCode(201).extract()
+                .path("id");
+        Api.as(World.staffX()).body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", "Se brevet her",
+                "attachmentIds", List.of(file))).post("/api/v1/conversations/{c}/messages", conversation).then()
+                .statusCode(201);
+        String sent = awaitSent(push, 1).get(0).getBodyAsString();
+        assertFalse(sent.contains("Afgoerelse") || sent.contains("hjaelp"), "no file name in a push: " + sent);
+        assertFalse(sent.contains("Se brevet"), "no text in a push: " + sent);
+    }
 }
