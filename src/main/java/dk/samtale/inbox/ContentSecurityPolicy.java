@@ -29,8 +29,10 @@ class ContentSecurityPolicy {
             String host = ctx.request().getHeader("Host");
             // 'self' covers ws/wss of the same host in CSP 3; named too for browsers that predate it
             String ws = host != null && HOST.matcher(host).matches() ? " ws://" + host + " wss://" + host : "";
+            // blob: images are attachment previews the page fetched itself with the bearer token (an <img src>
+            // cannot carry it); they are the server's own re-encoded thumbnails, never markup
             ctx.response().putHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; "
-                    + "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'" + ws + idp
+                    + "style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'" + ws + idp
                     + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
             ctx.response().putHeader("X-Frame-Options", "DENY");
             ctx.response().putHeader("Cache-Control", "no-store");

@@ -1173,4 +1173,97 @@ class InboxBrowserTest {
     static UUID uuid(String s) {
         return UUID.fromString(s);
     }
+
+    // ------------------------------------------------------------------ issue 17: attachments
+
+    /** The SHA-256 (hex) of the last blob the page made a URL for (what a download or a preview shows). */
+    static String lastBlobSha256() {
+        return (String) ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const blob = window.__blobs[window.__blobs.length - 1];
+                blob.arrayBuffer().then((b) => crypto.subtle.digest('SHA-256', b)).then((h) => done(
+                  [...new Uint8Array(h)].map((x) => x.toString(16).padStart(2, '0')).join('')));""");
+    }
+
+    @Test
+    @Order(34)
+    void attachesByPickerAndByDropWithProgressShowsThumbnailsAndDownloads() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dk.samtale.testing.Clamd.shared() != null,
+                "!!! clamd cannot be had here: " + dk.samtale.testing.Clamd.whyUnavailable());
+        viewport(1366, 900);
+        signedInAsCaseworker();
+        String freja = citizen("2222020000", "Freja Fil");
+        String c = open(freja, "Filer");
+        // the citizen sends a photo from the app (upload, then send)
+        String photo = Api.as(freja).contentType("image/jpeg")
+                .header("Content-Disposition", "attachment; filename*=UTF-8''sygemelding.jpg")
+                .body(dk.samtale.attachment.TestFiles.jpegWithGps(400, 300))
+                .post("/api/v1/conversations/{c}/attachments", c).then().statusCode(201).extract().path("id");
+        String photoSha = Api.as(freja).get("/api/v1/conversations/{c}/attachments/{a}/status", c, photo).then()
+                .extract().path("sha256");
+        Api.as(freja).body(Map.of("clientMessageId", "photo-1", "body", "Her er min sygemelding", "attachmentIds",
+                List.of(photo))).post("/api/v1/conversations/{c}/messages", c).then().statusCode(201);
+
+        openInBrowser(c, "Filer");
+        String file = "#messages li.file[data-attachment-id='" + photo + "']";
+        until(d -> ((Number) js("const i = document.querySelector(arguments[0] + ' img');"
+                + " return i ? i.naturalWidth : 0", file)).intValue() > 0);
+        String meta = driver.findElement(By.cssSelector(file + " .meta")).getText();
+        assertTrue(meta.contains("sygemelding.jpg") && meta.contains("JPEG") && meta.contains("kB"), meta);
+        // download: the bytes the browser saves are the cleaned file the server lists
+        js("window.__blobs = []; const make = URL.createObjectURL;"
+                + " URL.createObjectURL = (b) => { window.__blobs.push(b); return make(b); };"
+                + " window.__saved = []; const click = HTMLAnchorElement.prototype.click;"
+                + " HTMLAnchorElement.prototype.click = function () { window.__saved.push(this.download); };");
+        driver.findElement(By.cssSelector(file + " button.download")).click();
+        until(d -> ((Number) js("return window.__saved.length")).intValue() == 1);
+        assertEquals("sygemelding.jpg", js("return window.__saved[0]"));
+        assertEquals(photoSha, lastBlobSha256());
+
+        try (WsClient app = WsClient.connect(freja)) {
+            // by the file picker, with a progress bar
+            Path pdf = Files.createTempFile("brev", ".pdf");
+            Files.write(pdf, dk.samtale.attachment.TestFiles.pdfWithJavaScript());
+            Path named = pdf.resolveSibling("Aftale om praktik.pdf");
+            Files.move(pdf, named, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            driver.findElement(By.id("file-input")).sendKeys(named.toString());
+            until(d -> !d.findElements(By.cssSelector("#uploads li.upload[data-state='accepted']")).isEmpty());
+            assertEquals("1", driver.findElement(By.cssSelector("#uploads progress")).getDomProperty("value"));
+            driver.findElement(By.id("message-input")).sendKeys("Her er aftalen.", Keys.ENTER);
+            JsonNode sent = app.await(f -> f.path("type").asText().equals("message")
+                    && f.path("message").path("sender").path("kind").asText().equals("staff"), "the letter")
+                    .path("message");
+            assertEquals("Her er aftalen.", sent.path("body").asText());
+            JsonNode letter = sent.path("attachments").get(0);
+            assertEquals("Aftale om praktik.pdf", letter.path("fileName").asText());
+            assertEquals("application/pdf", letter.path("mediaType").asText());
+            byte[] got = Api.as(freja).accept("*/*").get("/api/v1/conversations/{c}/attachments/{a}", c,
+                    letter.path("id").asText()).then().statusCode(200).extract().asByteArray();
+            assertEquals(letter.path("sha256").asText(), java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(got)));
+            assertTrue(driver.findElements(By.cssSelector("#uploads li")).isEmpty(), "the composer is empty again");
+            Files.deleteIfExists(named);
+
+            // by drag and drop, without text
+            String png = Base64.getEncoder().encodeToString(dk.samtale.attachment.TestFiles.pngWithText(64, 48));
+            js("const bytes = Uint8Array.from(atob(arguments[0]), (ch) => ch.charCodeAt(0));"
+                    + " const dt = new DataTransfer(); dt.items.add(new File([bytes], 'skema.png', { type: 'image/png' }));"
+                    + " const composer = document.getElementById('composer');"
+                    + " composer.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));"
+                    + " composer.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));",
+                    png);
+            until(d -> !d.findElements(By.cssSelector("#uploads li.upload[data-state='accepted']")).isEmpty());
+            driver.findElement(By.cssSelector("#composer button[type='submit']")).click();
+            JsonNode dropped = app.await(f -> f.path("type").asText().equals("message")
+                    && f.path("message").path("attachments").path(0).path("fileName").asText().equals("skema.png"),
+                    "the dropped file").path("message");
+            assertEquals("", dropped.path("body").asText());
+            assertTrue(dropped.path("attachments").get(0).path("hasThumbnail").asBoolean());
+            // and the caseworker's own page shows its thumbnail
+            String own = "#messages li.file[data-attachment-id='" + dropped.path("attachments").get(0).path("id")
+                    .asText() + "'] img";
+            until(d -> ((Number) js("const i = document.querySelector(arguments[0]); return i ? i.naturalWidth : 0",
+                    own)).intValue() > 0);
+        }
+    }
 }

@@ -58,6 +58,9 @@ const TEXT = {
     hoursOrder: '{day}: et tidsrum skal slutte efter det starter.', hoursIncomplete: '{day}: udfyld både fra og til.',
     hoursInvalid: 'Åbningstiderne kunne ikke gemmes: tjek at hvert tidsrum slutter efter det starter.',
     hoursReplyInvalid: 'Det automatiske svar er for langt (højst 1.000 tegn).',
+    attach: 'Vedhæft filer', uploading: 'Sender {name} …',
+    uploadProgress: 'Upload af {name}', uploaded: 'Klar', scanning: 'Tjekkes for virus …', uploadFailed: 'Ikke sendt: {detail}',
+    removeFile: 'Fjern {name}', downloadFile: 'Hent {name}', thumbnailOf: 'Billede: {name}', waitUploads: 'Vent til filerne er klar.',
     hoursFailed: 'Åbningstiderne kunne ikke gemmes. Prøv igen.',
   },
   en: {
@@ -118,6 +121,9 @@ const TEXT = {
     hoursOrder: '{day}: an interval must end after it starts.', hoursIncomplete: '{day}: fill in both from and to.',
     hoursInvalid: 'The office hours could not be saved: check that every interval ends after it starts.',
     hoursReplyInvalid: 'The automatic reply is too long (at most 1,000 characters).',
+    attach: 'Attach files', uploading: 'Sending {name} …',
+    uploadProgress: 'Upload of {name}', uploaded: 'Ready', scanning: 'Being checked for viruses …', uploadFailed: 'Not sent: {detail}',
+    removeFile: 'Remove {name}', downloadFile: 'Download {name}', thumbnailOf: 'Image: {name}', waitUploads: 'Wait until the files are ready.',
     hoursFailed: 'The office hours could not be saved. Please try again.',
   },
 };

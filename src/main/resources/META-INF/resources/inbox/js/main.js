@@ -1,9 +1,10 @@
 // The staff inbox. Everything from the server is put into the page as text (textContent), never as HTML.
-import { t, translatePage, formatTime, formatWaiting } from './i18n.js';
+import { t, translatePage, formatTime, formatWaiting, lang } from './i18n.js';
 import { Alerts } from './alerts.js';
 import { Auth } from './auth.js';
 import { Api } from './api.js';
 import { Live } from './live.js';
+import * as files from './files.js';
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 30;
@@ -30,6 +31,8 @@ const state = {
   oldestSeq: null, hasOlder: false, loadingOlder: false,
   counterpartRead: 0, counterpartDelivered: 0, notes: new Set(), typingTimer: null, lastTypingSent: 0,
   early: new Map(), // seq -> states that arrived before their message
+  uploads: [], // the composer's files: { key, name, att (once uploaded), error, el }
+  blobUrls: [], // thumbnails of the open conversation, revoked when it closes
 };
 
 let auth; let api; let live;
@@ -205,6 +208,10 @@ async function openConversation(id) {
   state.pending.clear();
   state.notes.clear();
   state.early.clear();
+  // another conversation's files: not theirs to send here, and their previews are no longer shown
+  clearUploads();
+  state.blobUrls.forEach((u) => URL.revokeObjectURL(u));
+  state.blobUrls = [];
   $('case-status').textContent = '';
   state.counterpartRead = view.counterpartReadSeq;
   state.counterpartDelivered = Math.max(view.counterpartReadSeq, view.counterpartDeliveredSeq ?? 0);
@@ -262,8 +269,75 @@ function messageElement(m) {
     el('header', {}, el('span', { class: 'sender', text: senderLabel(m) }),
       el('time', { datetime: m.createdAt, text: formatTime(m.createdAt) })),
     el('p', { class: 'body', text: m.body ?? t('unreadable') }),
+    fileList(m.conversationId, m.attachments || []),
     el('p', { class: 'states' }));
   return li;
+}
+
+// ------------------------------------------------------------------ attachments
+/** A message's files: a thumbnail for images (fetched with the token), name, size and type, a download button. */
+function fileList(conversationId, list) {
+  if (!list || !list.length) return null;
+  return el('ul', { class: 'files' }, list.map((f) => {
+    const name = f.fileName || 'fil';
+    const li = el('li', { class: 'file', 'data-attachment-id': f.id },
+      el('span', { class: 'meta', text: `${name} · ${files.formatSize(f.size, lang)} · ${files.typeName(f.mediaType)}` }),
+      el('button', { type: 'button', class: 'secondary download', 'aria-label': t('downloadFile', { name }), text: '⤓' }));
+    li.querySelector('.download').addEventListener('click', () => files.download(auth, conversationId, f)
+      .catch((err) => { $('announce').textContent = t('error', { detail: err.message }); }));
+    if (f.hasThumbnail) {
+      const img = el('img', { alt: t('thumbnailOf', { name }), class: 'thumbnail' });
+      li.prepend(img);
+      files.blobUrl(auth, files.fileUrl(conversationId, f.id, true))
+        .then((url) => { state.blobUrls.push(url); img.src = url; })
+        .catch(() => img.remove());
+    }
+    return li;
+  }));
+}
+
+function addUploads(list) {
+  if (!state.open) return;
+  const conversationId = state.open.id;
+  [...list].forEach((file) => {
+    const u = { key: crypto.randomUUID(), name: file.name, att: null, error: null };
+    const bar = el('progress', { max: '1', value: '0', 'aria-label': t('uploadProgress', { name: file.name }) });
+    const status = el('span', { class: 'upload-state', text: t('uploading', { name: file.name }) });
+    const remove = el('button', { type: 'button', class: 'link', text: '✕', 'aria-label': t('removeFile', { name: file.name }) });
+    u.el = el('li', { class: 'upload', 'data-upload': u.key }, el('span', { text: file.name }), bar, status, remove);
+    remove.addEventListener('click', () => { state.uploads = state.uploads.filter((x) => x !== u); u.el.remove(); });
+    state.uploads.push(u);
+    $('uploads').append(u.el);
+    files.upload(auth, conversationId, file, (fraction) => { bar.value = fraction; })
+      .then((att) => { u.att = att; u.el.dataset.attachmentId = att.id; return settle(u, conversationId, status); })
+      .catch((err) => {
+        u.error = err;
+        status.className = 'upload-state failed';
+        status.textContent = t('uploadFailed', { detail: err.message });
+      });
+  });
+}
+
+/** An upload the scanner could not look at yet waits quarantined: look again until it is accepted. */
+async function settle(u, conversationId, status) {
+  while (u.att.state === 'quarantined' && state.uploads.includes(u)) {
+    status.textContent = t('scanning');
+    await new Promise((r) => { setTimeout(r, 3000); });
+    u.att = await api.get(`/api/v1/conversations/${conversationId}/attachments/${u.att.id}/status`);
+  }
+  if (u.att.state === 'accepted') {
+    status.textContent = t('uploaded');
+    u.el.dataset.state = 'accepted';
+  } else {
+    u.error = new Error(u.att.state);
+    status.className = 'upload-state failed';
+    status.textContent = t('uploadFailed', { detail: u.att.state });
+  }
+}
+
+function clearUploads() {
+  state.uploads = [];
+  $('uploads').replaceChildren();
 }
 
 function stateLabels(m) {
@@ -345,13 +419,17 @@ async function fillGap(conversationId, upTo) {
 
 function send(body) {
   const clientMessageId = crypto.randomUUID();
-  const smsAllowed = !$('sms-allowed-label').hidden && $('sms-allowed').checked;
+  const attachments = state.uploads.filter((u) => u.att && u.att.state === 'accepted').map((u) => u.att);
+  clearUploads();
+  // a file never goes by SMS: the mark does not apply to a message with files
+  const smsAllowed = !attachments.length && !$('sms-allowed-label').hidden && $('sms-allowed').checked;
   const li = el('li', { class: 'msg mine pending', 'data-client-id': clientMessageId },
     el('header', {}, el('span', { class: 'sender', text: t('you') })), el('p', { class: 'body', text: body }),
+    fileList(state.open.id, attachments),
     el('p', { class: 'states' }, el('span', { class: 'state sending', 'data-state': 'sending', text: t('sending') })));
   $('messages').append(li);
   scrollToEnd();
-  const p = { conversationId: state.open.id, body, smsAllowed, el: li };
+  const p = { conversationId: state.open.id, body, smsAllowed, attachments, el: li };
   state.pending.set(clientMessageId, p);
   transmit(clientMessageId, p);
 }
@@ -359,6 +437,7 @@ function send(body) {
 function transmit(clientMessageId, p) {
   const frame = { type: 'send', id: clientMessageId, conversationId: p.conversationId, clientMessageId, body: p.body };
   if (p.smsAllowed) frame.smsAllowed = true;
+  if (p.attachments && p.attachments.length) frame.attachmentIds = p.attachments.map((a) => a.id);
   live.send(frame); // if the socket is down, the send goes out again (same clientMessageId) after reconnecting
 }
 
@@ -435,7 +514,7 @@ function onAck(f) {
   if (state.open && state.open.id === f.conversationId) {
     addMessage({ id: f.messageId, conversationId: f.conversationId, seq: f.seq, clientMessageId: f.clientMessageId,
       sender: { kind: 'staff', id: state.me.id, name: state.me.name }, body: p.body, bodyError: null, channel: 'web',
-      createdAt: f.createdAt, smsAllowed: p.smsAllowed });
+      createdAt: f.createdAt, smsAllowed: p.smsAllowed, attachments: p.attachments });
     scrollToEnd();
     // the ack says nothing of the SMS the message statement may have queued: read the stored message
     if (state.open.channelPolicy && state.open.channelPolicy !== 'app') refreshMessage(f.conversationId, f.seq);
@@ -777,10 +856,24 @@ function wire() {
       live.send({ type: 'typing', conversationId: state.open.id });
     }
   });
+  $('file-input').addEventListener('change', (e) => { addUploads(e.target.files); e.target.value = ''; });
+  const composer = $('composer');
+  composer.addEventListener('dragover', (e) => { e.preventDefault(); composer.classList.add('dragging'); });
+  composer.addEventListener('dragleave', () => composer.classList.remove('dragging'));
+  composer.addEventListener('drop', (e) => {
+    e.preventDefault();
+    composer.classList.remove('dragging');
+    if (e.dataTransfer && e.dataTransfer.files.length) addUploads(e.dataTransfer.files);
+  });
   $('composer').addEventListener('submit', (e) => {
     e.preventDefault();
     const body = input.value;
-    if (!state.open || !body.trim()) return;
+    const ready = state.uploads.filter((u) => u.att && u.att.state === 'accepted');
+    if (!state.open || (!body.trim() && !ready.length)) return;
+    if (state.uploads.some((u) => !u.error && !(u.att && u.att.state === 'accepted'))) {
+      $('announce').textContent = t('waitUploads');
+      return;
+    }
     input.value = '';
     send(body); // reads the "may go by SMS" mark, which then applies to this message only
     $('sms-allowed').checked = false;
