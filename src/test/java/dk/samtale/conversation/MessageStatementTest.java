@@ -69,13 +69,25 @@ class MessageStatementTest {
                 new UUID[]{UUID.fromString(World.UNIT_X)}, UUID.randomUUID(), "staff", UUID.randomUUID(),
                 "statement-test", OffsetDateTime.now(ZoneOffset.UTC), Buffer.buffer(new byte[]{1, 2, 3}), 1, "web",
                 true));
+        Map<String, String> touched = touched(MessageStore.POST, args);
+
+        assertEquals(List.of("conversation", "conversation_event", "message"), List.copyOf(touched.keySet()),
+                "tables the message statement touched: " + touched);
+        assertTrue(touched.get("conversation").startsWith("inserted 0, updated 1, deleted 0"), touched.toString());
+        assertTrue(touched.get("message").startsWith("inserted 1, updated 0, deleted 0"), touched.toString());
+        assertTrue(touched.get("conversation_event").startsWith("inserted 1, updated 0, deleted 0"),
+                touched.toString());
+    }
+
+    /** Runs {@code sql} in a transaction of its own connection, rolled back; the tables it touched. */
+    private Map<String, String> touched(String sql, Tuple args) {
         Map<String, String> touched = new TreeMap<>();
         // a connection of its own: a backend's counters also hold its earlier transactions until it reports
         // them (every 500 ms at most), so a pooled connection could show another statement's tables
         PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
-        PgConnection.connect(vertx, options).flatMap(c -> c.begin().flatMap(tx -> c.preparedQuery(MessageStore.POST)
+        PgConnection.connect(vertx, options).flatMap(c -> c.begin().flatMap(tx -> c.preparedQuery(sql)
                 .execute(args)
                 .flatMap(inserted -> {
                     assertEquals(1, inserted.size(), "the statement stored the message");
@@ -89,13 +101,25 @@ class MessageStatementTest {
                         + ", updated " + r.getLong(2) + ", deleted " + r.getLong(3) + ", scans "
                         + (r.getLong(4) + r.getLong(5)))))
                 .call(rows -> tx.rollback())).eventually(c::close)).await().indefinitely();
+        return touched;
+    }
 
+    /**
+     * A message with files runs the same statement plus the file ids (the attachment feature links the files
+     * in its own table, in the same transaction, before it): still only these three tables.
+     */
+    @Test
+    void theStatementOfAMessageWithFilesTouchesTheSameThreeTables() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        UUID tenant = UUID.fromString("00000000-0000-7000-8000-000000000001");
+        Tuple args = Tuple.tuple(List.of(UUID.fromString(conversation), tenant, new UUID(0, 0),
+                new UUID[]{UUID.fromString(World.UNIT_X)}, UUID.randomUUID(), "staff", UUID.randomUUID(),
+                "statement-files", OffsetDateTime.now(ZoneOffset.UTC), Buffer.buffer(new byte[]{1, 2, 3}), 1, "web",
+                false, new UUID[]{UUID.randomUUID()}));
+        Map<String, String> touched = touched(MessageStore.POST_WITH_FILES, args);
         assertEquals(List.of("conversation", "conversation_event", "message"), List.copyOf(touched.keySet()),
-                "tables the message statement touched: " + touched);
-        assertTrue(touched.get("conversation").startsWith("inserted 0, updated 1, deleted 0"), touched.toString());
-        assertTrue(touched.get("message").startsWith("inserted 1, updated 0, deleted 0"), touched.toString());
-        assertTrue(touched.get("conversation_event").startsWith("inserted 1, updated 0, deleted 0"),
-                touched.toString());
+                "tables the statement touched: " + touched);
+        assertTrue(MessageStore.POST_WITH_FILES.length() < 2048, "fits the prepared-statement cache");
     }
 
     @Test
