@@ -31,6 +31,9 @@ public final class Main {
   push      push fan-out (notifications/s to a fake FCM) and commit → FCM delay under chat load
             --citizens 1000 --grace-ms 3000 --load-rate 1000 --push-rate 50 --seconds 20 --load-pairs 100
             --rest-threads 16
+  upload    attachments with clamd scanning: throughput for 1 MB and 10 MB files, service memory, and chat
+            latency while uploads run  --sizes-kb 1000,10000 --files 10 --uploaders 4 --chat-rate 10
+            --chat-seconds 10 --clamd /usr/sbin/clamd
 
             common: --repo . --service-jar target/quarkus-app/quarkus-run.jar --out bench/results
                     --service-opts "-Xmx1g" (JVM options of the service)
@@ -75,6 +78,7 @@ public final class Main {
             case "search" -> SearchScenario.run(Args.parse(argv, 1, SearchScenario.OPTIONS));
             case "crypto" -> CryptoScenario.run(Args.parse(argv, 1, CryptoScenario.OPTIONS));
             case "push" -> new PushScenario(Args.parse(argv, 1, PushScenario.OPTIONS)).run();
+            case "upload" -> UploadScenario.run(Args.parse(argv, 1, UploadScenario.OPTIONS));
             default -> throw new IllegalArgumentException("unknown scenario " + argv[0]);
         };
     }
