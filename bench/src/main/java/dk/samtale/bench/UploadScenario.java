@@ -257,11 +257,12 @@ final class UploadScenario {
             }
             w.dispose();
             byte[] b = out.toByteArray();
-            double ratio = bytes / (double) b.length;
-            if (ratio > 0.85 && ratio <= 1.0) {
+            // how much of the target it fills: just under it is what we want
+            double fill = b.length / (double) bytes;
+            if (fill > 0.85 && fill <= 1.0) {
                 return b;
             }
-            side = (int) (side * Math.sqrt(ratio) * 0.99);
+            side = (int) (side * Math.sqrt(1 / fill) * 0.99);
         }
         throw new Harness.Fail("could not make a JPEG of about " + bytes + " bytes");
     }
