@@ -63,6 +63,67 @@ class RequestLimitsTest {
     }
 
     @Test
+    void putAndDeleteAreLimitedPerCallerLikePost() {
+        // issue 14 item 3: PUT and DELETE ran at ~250/s per caller
+        String putter = Tokens.staff("testby", "putter-" + UUID.randomUUID(), "Preben Put", "unit-x");
+        String template = Api.as(putter).body(Map.of("title", "Flod", "body", "tekst"))
+                .post("/api/v1/units/" + World.UNIT_X + "/templates").then().statusCode(201).extract().path("id");
+        Api.as(putter).body(Map.of("title", "Flod 2", "body", "tekst"))
+                .put("/api/v1/units/" + World.UNIT_X + "/templates/" + template).then().statusCode(200);
+        // the limit is taken before the body is read: a flood of cheap bad PUTs (400) outruns the refill
+        // even on a loaded machine, where real writes may not
+        assertLimited(i -> Api.as(putter).body("{\"title\":")
+                .put("/api/v1/units/" + World.UNIT_X + "/templates/" + template), 400);
+
+        String deleter = Tokens.staff("testby", "deleter-" + UUID.randomUUID(), "Dorte Slet", "unit-x");
+        assertLimited(i -> Api.as(deleter)
+                .delete("/api/v1/units/" + World.UNIT_X + "/templates/" + UUID.randomUUID()), 404);
+        // another caller's writes are not limited by theirs
+        Api.as(World.staffX2()).body(Map.of("title", "Min egen", "body", "tekst"))
+                .post("/api/v1/units/" + World.UNIT_X + "/templates").then().statusCode(201);
+    }
+
+    /**
+     * Repeats a write, from several threads (one slow client thread on a loaded machine may stay under
+     * the rate), until it is refused with 429; every answer before that has the given status.
+     */
+    private void assertLimited(java.util.function.IntFunction<Response> write, int okStatus) {
+        var limited = new java.util.concurrent.atomic.AtomicReference<Response>();
+        var passed = new java.util.concurrent.atomic.AtomicInteger();
+        var next = new java.util.concurrent.atomic.AtomicInteger();
+        var unexpected = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int t = 0; t < 8; t++) {
+                threads.submit(() -> {
+                    int i;
+                    while (limited.get() == null && unexpected.isEmpty() && (i = next.getAndIncrement()) < 3000) {
+                        Response r = write.apply(i);
+                        if (r.statusCode() == 429) {
+                            limited.compareAndSet(null, r);
+                        } else if (r.statusCode() == okStatus) {
+                            passed.incrementAndGet();
+                        } else {
+                            unexpected.add(r.statusCode() + " " + r.asString());
+                        }
+                    }
+                });
+            }
+            threads.shutdown();
+            assertTrue(threads.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES), "the writes did not end");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertTrue(unexpected.isEmpty(), () -> "unexpected answers: " + unexpected);
+        assertTrue(limited.get() != null, "no 429 within 3000 rapid writes");
+        limited.get().then().contentType(Problem.MEDIA_TYPE).body("code", equalTo("rate-limited"))
+                .body("retryAfterSeconds", notNullValue()).header("Retry-After", notNullValue());
+        assertTrue(passed.get() >= limits.restWriteBurst() - 1, "the burst allowance was honoured: " + passed);
+    }
+
+    @Test
     void aNulCharacterInAnyStoredTextIsAnInvalidFieldNever500() {
         String staff = World.staffX();
         Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", "Hej\u0000med dig"))
