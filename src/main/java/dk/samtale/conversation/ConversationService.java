@@ -86,6 +86,20 @@ public class ConversationService {
         return queries.search(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, q, limit);
     }
 
+    /**
+     * Whether one of this staff member's units has a conversation (open or closed) with the citizen: what
+     * entitles staff to the citizen's contact details, e.g. the number SMS notices go to.
+     */
+    public Uni<Boolean> talksWith(Caller staff, UUID citizenId) {
+        if (!staff.isStaff() || staff.unitIds().isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM conversation WHERE tenant_id = $1 AND citizen_id = $2"
+                + " AND unit_id = ANY($3))")
+                .execute(Tuple.of(staff.tenantId(), citizenId, staff.unitIds().toArray(new UUID[0])))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     public Uni<ConversationView> get(Caller caller, UUID id) {
         return queries.find(caller, id).map(v -> {
             if (v == null) {
