@@ -71,7 +71,8 @@ public class ChatSocket {
     private final DeliveryMetrics deliveryMetrics;
     private final java.util.Map<String, dk.samtale.conversation.EventDetail> details;
 
-    ChatSocket(SecurityIdentity identity, CallerResolver callers, WriteLimits limits, ChatRegistry registry, MessageService messages,
+    ChatSocket(SecurityIdentity identity, CallerResolver callers, WriteLimits limits, ChatRegistry registry,
+            MessageService messages,
             ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics,
             jakarta.enterprise.inject.Instance<dk.samtale.conversation.EventDetail> details) {
         // one map for every socket: the features that detail their own events (e.g. the inbox's notes)
