@@ -153,7 +153,12 @@ class IncomingSmsTest {
 
     @Test
     void aKnownCitizenWithoutAnOpenConversationGetsANewOneInTheDefaultUnit() {
-        SmsFixture.Citizen c = SmsFixture.citizenWithPhone();
+        // a number is set by staff of a unit that talks with the citizen; that conversation is closed since
+        SmsFixture.Citizen c = SmsFixture.citizenWithoutPhone();
+        String earlier = World.openConversation(c.token(), World.UNIT_X);
+        Api.as(World.staffX()).body(Map.of("phone", c.phone())).put(SmsFixture.phoneOf(c.id())).then()
+                .statusCode(200);
+        Api.as(World.staffX()).post("/api/v1/conversations/" + earlier + "/close").then().statusCode(200);
         long id = moId();
         deliver(mo(id, c.msisdn(), TESTBY, "Kan I ringe mig op?")).statusCode(204);
         List<Map<String, Object>> list = Api.as(c.token()).get("/api/v1/conversations").then().statusCode(200)
