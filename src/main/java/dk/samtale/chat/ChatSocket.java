@@ -29,9 +29,9 @@ import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerKind;
 import dk.samtale.identity.CallerResolver;
+import dk.samtale.identity.WriteLimits;
 import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.ProblemException;
-import dk.samtale.platform.RateLimiter;
 
 /**
  * The real-time endpoint for citizens' apps and the staff inbox. Authenticated on the HTTP upgrade
@@ -43,8 +43,9 @@ public class ChatSocket {
 
     static final String PATH = "/api/v1/chat";
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
-    static final int FRAMES_PER_SECOND = 30;
-    static final int BURST = 60;
+    /** Per caller, across all of the caller's sockets (identity.WriteLimits: per replica, and why). */
+    static final int FRAMES_PER_SECOND = WriteLimits.FRAMES_PER_SECOND;
+    static final int BURST = WriteLimits.FRAME_BURST;
     /**
      * Frames refused in a row (over the rate) before the socket is closed with 1008. The row ends only
      * when the client pauses (see {@link ChatConnection#admit()}), not at each frame the refilling
@@ -59,6 +60,7 @@ public class ChatSocket {
 
     private final SecurityIdentity identity;
     private final CallerResolver callers;
+    private final WriteLimits limits;
     private final ChatRegistry registry;
     private final MessageService messages;
     private final ConversationService conversations;
@@ -69,7 +71,8 @@ public class ChatSocket {
     private final DeliveryMetrics deliveryMetrics;
     private final java.util.Map<String, dk.samtale.conversation.EventDetail> details;
 
-    ChatSocket(SecurityIdentity identity, CallerResolver callers, ChatRegistry registry, MessageService messages,
+    ChatSocket(SecurityIdentity identity, CallerResolver callers, WriteLimits limits, ChatRegistry registry,
+            MessageService messages,
             ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics,
             jakarta.enterprise.inject.Instance<dk.samtale.conversation.EventDetail> details) {
         // one map for every socket: the features that detail their own events (e.g. the inbox's notes)
@@ -77,6 +80,7 @@ public class ChatSocket {
                 .toUnmodifiableMap(dk.samtale.conversation.EventDetail::type, d -> d));
         this.identity = identity;
         this.callers = callers;
+        this.limits = limits;
         this.registry = registry;
         this.messages = messages;
         this.conversations = conversations;
@@ -97,7 +101,7 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CLOSE_POLICY_VIOLATION, "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics, details);
+                    limits.frames(caller), clock, deliveryMetrics, details);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),
