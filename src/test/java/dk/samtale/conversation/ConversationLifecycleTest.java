@@ -306,6 +306,15 @@ class ConversationLifecycleTest {
     }
 
     @Test
+    void subjectLengthCountsCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", emoji.repeat(200)))
+                .post(CONVERSATIONS).then().statusCode(201).body("subject", equalTo(emoji.repeat(200)));
+        invalidField(Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", emoji.repeat(201)))
+                .post(CONVERSATIONS).then(), "subject");
+    }
+
+    @Test
     void missingUnitIdIsInvalidField() {
         invalidField(Api.as(World.citizenA()).body(Map.of("subject", "Uden enhed")).post(CONVERSATIONS).then(),
                 "unitId");
