@@ -131,11 +131,15 @@ public class MessageService {
         });
     }
 
-    /** Messages after a seq (ascending), or the ones just before a seq. */
-    public Uni<Page> page(Caller caller, UUID conversationId, Long after, Long before, int limit) {
-        if (after != null && before != null) {
+    /**
+     * Messages after a seq, or the ones just before a seq; with neither, the newest (what a client opening
+     * a conversation shows first; it pages back with before = the first seq it got). Always ascending.
+     */
+    public Uni<Page> page(Caller caller, UUID conversationId, Long after, Long requestedBefore, int limit) {
+        if (after != null && requestedBefore != null) {
             throw ProblemException.invalid("after", "use either after or before, not both");
         }
+        Long before = after == null && requestedBefore == null ? Long.valueOf(Long.MAX_VALUE) : requestedBefore;
         if (limit < 1 || limit > MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MAX_PAGE);
         }

@@ -150,10 +150,27 @@ class RestMessagingTest {
         JsonPath past = page(World.citizenA(), id, "after=7");
         assertEquals(List.of(), seqsOf(past));
         assertEquals(false, past.getBoolean("hasMore"));
-        // without after or before: from the start, default limit 50
+        // without after or before: the newest 50 (here all of them), ascending
         JsonPath all = page(World.staffX(), id, "");
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), seqsOf(all));
         assertEquals(false, all.getBoolean("hasMore"));
+    }
+
+    /**
+     * A client opening a conversation wants the newest messages first, not the oldest: with neither after
+     * nor before the page is the newest (as if before = the end), ascending; it pages back with before =
+     * the first seq it holds.
+     */
+    @Test
+    void withoutAfterOrBeforeThePageIsTheNewestAscendingAndPagesBackWithBefore() {
+        String id = conversationWith(7);
+        JsonPath newest = page(World.citizenA(), id, "limit=3");
+        assertEquals(List.of(5, 6, 7), seqsOf(newest));
+        assertTrue(newest.getBoolean("hasMore"));
+        JsonPath back = page(World.citizenA(), id, "before=5&limit=3");
+        assertEquals(List.of(2, 3, 4), seqsOf(back));
+        assertTrue(back.getBoolean("hasMore"));
+        assertEquals(List.of(1), seqsOf(page(World.citizenA(), id, "before=2&limit=3")));
     }
 
     @Test
