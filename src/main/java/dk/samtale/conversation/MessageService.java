@@ -202,8 +202,8 @@ public class MessageService {
                 .flatMap(v -> store.moveCursor(conversationId, caller.actor(), cursor, seq)
                         .invoke(moved -> {
                             if (moved >= 0) {
-                                fanout.publish(new ConversationEvent.CursorMoved(v,
-                                        caller.actor().withoutName(), cursor, moved));
+                                // named as in every other frame; the name comes with the caller's token
+                                fanout.publish(new ConversationEvent.CursorMoved(v, caller.actor(), cursor, moved));
                             }
                         }))
                 .replaceWithVoid();
@@ -211,8 +211,7 @@ public class MessageService {
 
     public Uni<Void> typing(Caller caller, UUID conversationId) {
         return visible(caller, conversationId)
-                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v,
-                        caller.actor().withoutName())))
+                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v, caller.actor())))
                 .replaceWithVoid();
     }
 

@@ -54,6 +54,30 @@ class FanoutAcrossReplicasTest {
         }
     }
 
+    /** A typing notice or receipt from a socket on another replica names its actor there too. */
+    @Test
+    void typingAndReadNotifiedByAnotherReplicaNameTheActor() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        String citizenId = Api.as(World.citizenA()).get("/api/v1/me").then().extract().path("id");
+        try (WsClient caseworker = WsClient.connect(World.staffX())) {
+            notifyAsAnotherReplica("""
+                    {"t":"y","tn":"%s","u":"%s","ci":"%s","c":"%s","ak":"citizen","a":"%s","an":"Anna Andersen"}"""
+                    .formatted(TESTBY, World.UNIT_X, citizenId, conversation, citizenId));
+            assertEquals("Anna Andersen", caseworker.await("typing").path("sender").path("name").asText());
+            commitElsewhere(conversation, citizenId, 1, "læst");
+            notifyAsAnotherReplica(
+                    """
+                            {"t":"r","tn":"%s","u":"%s","ci":"%s","c":"%s","ak":"citizen","a":"%s","s":1,"an":"Anna Andersen"}"""
+                            .formatted(TESTBY, World.UNIT_X, citizenId, conversation, citizenId));
+            assertEquals("Anna Andersen", caseworker.await("read").path("reader").path("name").asText());
+        }
+    }
+
+    private void notifyAsAnotherReplica(String event) {
+        String payload = "{\"o\":\"" + UUID.randomUUID() + "\",\"e\":[" + event.strip() + "]}";
+        pool.preparedQuery("SELECT pg_notify('samtale_events', $1)").execute(Tuple.of(payload)).await().indefinitely();
+    }
+
     private UUID commitElsewhere(String conversation, String citizenId, long seq, String body) {
         UUID id = UUID.randomUUID();
         TenantKeys tenantKeys = keys.tenant(TESTBY).await().indefinitely();
