@@ -1,12 +1,6 @@
 package dk.samtale.chat;
 
 import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 import org.jboss.logging.Logger;
 
@@ -45,19 +39,20 @@ final class Utf8Frames {
     }
 
     /**
-     * Validates each text message as its frames come, with one decoder per connection: a character split
-     * across two fragments is carried over, and a message that ends inside a character is invalid.
+     * Validates each text message as its frames come, byte by byte (Unicode's table 3-7 of well-formed
+     * UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF). The state between fragments is
+     * three ints, so a character split across two fragments is fine, a message that ends inside one is
+     * not, and an idle socket carries no buffer for it.
      */
     static final class Check implements io.vertx.core.Handler<WebSocketFrame> {
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        private final CharBuffer sink = CharBuffer.allocate(4096);
         private final Runnable onInvalid;
         /** Whether the message being received is a text message (continuation frames do not say). */
         private boolean inText;
-        /** Up to three bytes of a character begun at the end of the previous fragment. */
-        private byte[] carry = new byte[0];
         private boolean failed;
+        /** Continuation bytes the current character still needs, and the range the next one must be in. */
+        private int remaining;
+        private int lower = 0x80;
+        private int upper = 0xBF;
 
         Check(Runnable onInvalid) {
             this.onInvalid = onInvalid;
@@ -70,8 +65,7 @@ final class Utf8Frames {
             }
             if (frame.isText()) {
                 inText = true;
-                carry = new byte[0];
-                decoder.reset();
+                remaining = 0;
             } else if (!frame.isContinuation() || !inText) {
                 if (frame.isBinary()) {
                     inText = false;
@@ -88,40 +82,56 @@ final class Utf8Frames {
         }
 
         boolean valid(Buffer data, boolean last) {
-            byte[] bytes = data.getBytes();
-            ByteBuffer in;
-            if (carry.length == 0) {
-                in = ByteBuffer.wrap(bytes);
-            } else {
-                in = ByteBuffer.allocate(carry.length + bytes.length).put(carry).put(bytes).flip();
+            for (int i = 0, n = data.length(); i < n; i++) {
+                if (!next(data.getByte(i) & 0xFF)) {
+                    return false;
+                }
             }
-            try {
-                while (true) {
-                    sink.clear();
-                    var result = decoder.decode(in, sink, last);
-                    if (result.isError()) {
-                        result.throwException();
-                    }
-                    if (result.isUnderflow()) {
-                        break;
-                    }
+            return !last || remaining == 0;
+        }
+
+        private boolean next(int b) {
+            if (remaining > 0) {
+                if (b < lower || b > upper) {
+                    return false;
                 }
-                if (last) {
-                    sink.clear();
-                    var flushed = decoder.flush(sink);
-                    if (flushed.isError() || in.hasRemaining()) {
-                        return false;
-                    }
-                    decoder.reset();
-                    carry = new byte[0];
-                } else {
-                    carry = new byte[in.remaining()];
-                    in.get(carry);
-                }
+                lower = 0x80;
+                upper = 0xBF;
+                remaining--;
                 return true;
-            } catch (CharacterCodingException e) {
-                return false;
             }
+            if (b < 0x80) {
+                return true;
+            }
+            if (b >= 0xC2 && b <= 0xDF) {
+                return expect(1, 0x80, 0xBF);
+            }
+            if (b == 0xE0) {
+                return expect(2, 0xA0, 0xBF); // no overlong three-byte forms
+            }
+            if (b == 0xED) {
+                return expect(2, 0x80, 0x9F); // no surrogates
+            }
+            if (b >= 0xE1 && b <= 0xEF) {
+                return expect(2, 0x80, 0xBF);
+            }
+            if (b == 0xF0) {
+                return expect(3, 0x90, 0xBF); // no overlong four-byte forms
+            }
+            if (b >= 0xF1 && b <= 0xF3) {
+                return expect(3, 0x80, 0xBF);
+            }
+            if (b == 0xF4) {
+                return expect(3, 0x80, 0x8F); // nothing above U+10FFFF
+            }
+            return false; // 0x80..0xC1 as a first byte, 0xF5..0xFF
+        }
+
+        private boolean expect(int continuations, int low, int high) {
+            remaining = continuations;
+            lower = low;
+            upper = high;
+            return true;
         }
     }
 
