@@ -53,14 +53,7 @@ class ContractExamplesTest {
         openApiExamples(doc, "", false, examples);
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
                 b -> b.metaSchema(OpenApi30.getInstance()).defaultMetaSchemaIri(OpenApi30.getInstance().getIri()));
-        return examples.stream().map(e -> DynamicTest.dynamicTest(e.where(), () -> {
-            // the schema, with the document's components beside it so that #/components/... refs resolve
-            ObjectNode root = YAML.createObjectNode();
-            root.setAll((ObjectNode) e.schema().deepCopy());
-            root.remove("example");
-            root.set("components", doc.path("components"));
-            assertValid(factory.getSchema(root), e);
-        }));
+        return validateEach(examples, factory, doc, "example");
     }
 
     @TestFactory
@@ -80,10 +73,16 @@ class ContractExamplesTest {
         schemaExamples(doc.path("components").path("schemas"), "schemas", examples);
         assertFalse(examples.isEmpty());
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+        return validateEach(examples, factory, doc, "examples");
+    }
+
+    /** One test per example, against its schema with the document's components beside it (for the refs). */
+    private static Stream<DynamicTest> validateEach(List<Example> examples, JsonSchemaFactory factory, JsonNode doc,
+            String exampleKeyword) {
         return examples.stream().map(e -> DynamicTest.dynamicTest(e.where(), () -> {
             ObjectNode root = YAML.createObjectNode();
             root.setAll((ObjectNode) e.schema().deepCopy());
-            root.remove("examples");
+            root.remove(exampleKeyword);
             root.set("components", doc.path("components"));
             assertValid(factory.getSchema(root), e);
         }));
