@@ -41,14 +41,14 @@ class Utf8FramesTest {
 
     @Test
     void knownGoodAndBadSequences() {
-        for (String good : new String[] {"", "7b7d", "c3a6", "e282ac", "f09f9880", "efbfbd", "f48fbfbf", "ed9fbf"}) {
+        for (String good : new String[]{"", "7b7d", "c3a6", "e282ac", "f09f9880", "efbfbd", "f48fbfbf", "ed9fbf"}) {
             byte[] bytes = HexFormat.of().parseHex(good);
             for (int split = 0; split <= bytes.length; split++) {
                 assertTrue(checkSaysValid(bytes, split), good + " split at " + split);
             }
         }
         // lone continuation, overlong 2/3/4-byte, surrogate, above U+10FFFF, truncated, bad continuation
-        for (String bad : new String[] {"80", "c080", "c1bf", "e08080", "f0808080", "eda080", "f4908080", "f5808080",
+        for (String bad : new String[]{"80", "c080", "c1bf", "e08080", "f0808080", "eda080", "f4908080", "f5808080",
                 "c3", "e282", "c328", "ff"}) {
             byte[] bytes = HexFormat.of().parseHex(bad);
             for (int split = 0; split <= bytes.length; split++) {
