@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -56,6 +57,8 @@ public class ChatSocket {
     static final short CLOSE_POLICY_VIOLATION = 1008;
     static final short CLOSE_GOING_AWAY = 1001;
     static final short CLOSE_MESSAGE_TOO_BIG = 1009;
+    static final short CLOSE_UNSUPPORTED_DATA = 1003;
+    static final short CLOSE_INVALID_PAYLOAD = 1007;
     static final int MAX_MESSAGE_BYTES = 65536;
 
     private final SecurityIdentity identity;
@@ -93,6 +96,9 @@ public class ChatSocket {
 
     @OnOpen
     Uni<Void> open(WebSocketConnection socket) {
+        Utf8Frames.watch(socket, () -> socket.close(new CloseReason(CLOSE_INVALID_PAYLOAD, "text frames must be UTF-8"))
+                .subscribe().with(x -> {
+                }, e -> LOG.debugf("close 1007 failed on %s", socket.id())));
         if (registry.draining()) {
             return socket.close(new CloseReason(CLOSE_GOING_AWAY, "server shutting down"));
         }
@@ -113,8 +119,9 @@ public class ChatSocket {
     @OnTextMessage
     Uni<Void> frame(String text, WebSocketConnection socket) {
         ChatConnection c = registry.get(socket.id());
-        if (c == null || registry.draining()) {
-            return Uni.createFrom().voidItem(); // closing: the client resends unacked frames elsewhere
+        if (c == null || registry.draining() || socket.isClosed()) {
+            // closing (also after 1007 for bytes that are not UTF-8): the client resends unacked frames elsewhere
+            return Uni.createFrom().voidItem();
         }
         framesIn.increment();
         if (!c.admit()) {
@@ -138,6 +145,12 @@ public class ChatSocket {
         }
         handle(c, frame);
         return Uni.createFrom().voidItem();
+    }
+
+    /** RFC 6455 §7.4.1: 1003 for data of a type the endpoint cannot accept; this protocol is text only. */
+    @OnBinaryMessage
+    Uni<Void> binary(io.vertx.core.buffer.Buffer ignored, WebSocketConnection socket) {
+        return socket.close(new CloseReason(CLOSE_UNSUPPORTED_DATA, "text frames only"));
     }
 
     @OnClose

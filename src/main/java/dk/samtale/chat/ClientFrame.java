@@ -74,7 +74,8 @@ sealed interface ClientFrame {
                 throw ProblemException.invalid("type", "is required");
             }
             return switch (type.asText()) {
-                case "send" -> send(id, node);
+                case "send" -> new Send(id, uuid(node, "conversationId"), text(node, "clientMessageId"),
+                        body(node), optionalBoolean(node, "smsAllowed"), uuids(node, "attachmentIds"));
                 case "read" -> new Read(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "delivered" -> new Delivered(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "typing" -> new Typing(id, uuid(node, "conversationId"));
@@ -117,18 +118,13 @@ sealed interface ClientFrame {
         return v.asText();
     }
 
-    private static Send send(String id, JsonNode node) {
-        List<UUID> files = uuids(node, "attachmentIds");
-        // the body of a message with files may be left out
-        return new Send(id, uuid(node, "conversationId"), text(node, "clientMessageId"),
-                files.isEmpty() ? text(node, "body") : optionalText(node, "body"), optionalBoolean(node, "smsAllowed"),
-                files);
-    }
-
-    /** Absent or null: null. */
-    private static String optionalText(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : text(node, field);
+    /**
+     * A missing or null body is an empty message ({@code body-empty}, as on REST); a body that is not a
+     * string is a field of the wrong type ({@code invalid-field}).
+     */
+    private static String body(JsonNode node) {
+        JsonNode v = node.get("body");
+        return v == null || v.isNull() ? null : text(node, "body");
     }
 
     /** Absent or null: an empty list. */

@@ -116,7 +116,7 @@ public class ConversationService {
     /** A citizen opens a conversation with a unit of their tenant; staff open one with a citizen. */
     public Uni<ConversationView> open(Caller caller, UUID unitId, UUID citizenId, String subject) {
         String s = subject == null ? "" : subject.strip();
-        if (s.isEmpty() || s.length() > MAX_SUBJECT) {
+        if (s.isEmpty() || s.codePointCount(0, s.length()) > MAX_SUBJECT) { // characters, like the body's limit
             throw ProblemException.invalid("subject", "must be 1 to " + MAX_SUBJECT + " characters");
         }
         if (unitId == null) {
