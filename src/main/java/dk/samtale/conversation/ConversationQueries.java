@@ -45,12 +45,16 @@ class ConversationQueries {
                        AND w.seq > coalesce((SELECT max(a.seq) FROM message a
                            WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0)) END AS waiting_since,
                    lm.id AS last_id, lm.seq AS last_seq_of, lm.sender_kind AS last_sender_kind, lm.sender_id AS last_sender_id,
-                   lm.body_enc AS last_body_enc, ls.name AS last_sender_name
+                   lm.body_enc AS last_body_enc, ls.name AS last_sender_name, lm.retracted_at AS last_retracted_at,
+                   lm.correction AS last_correction,
+                   (SELECT mc.body_enc FROM message_correction mc WHERE lm.correction IS NOT NULL
+                       AND mc.message_id = lm.id AND mc.version = lm.correction) AS last_correction_enc
             FROM conversation c
             JOIN unit u ON u.id = c.unit_id
             JOIN citizen ci ON ci.id = c.citizen_id
             LEFT JOIN staff_member s ON s.id = c.assignee_id
-            LEFT JOIN LATERAL (SELECT m.id, m.seq, m.sender_kind, m.sender_id, m.body_enc FROM message m
+            LEFT JOIN LATERAL (SELECT m.id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.retracted_at,
+                    m.correction FROM message m
                 WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) lm ON true
             LEFT JOIN staff_member ls ON ls.id = lm.sender_id AND lm.sender_kind = 'staff'
             LEFT JOIN read_cursor rc ON rc.conversation_id = c.id AND rc.reader_id = $4
@@ -239,6 +243,9 @@ class ConversationQueries {
                 Times.instant(r.getOffsetDateTime("waiting_since")), lastMessage(r, keys, tenantId, citizenName));
     }
 
+    /** What the list shows for a newest message its sender retracted. */
+    static final String RETRACTED_PREVIEW = "Beskeden blev trukket tilbage";
+
     private static ConversationView.LastMessage lastMessage(Row r, TenantKeys keys, UUID tenantId,
             String citizenName) {
         UUID id = r.getUUID("last_id");
@@ -252,10 +259,18 @@ class ConversationQueries {
             case "staff" -> r.getString("last_sender_name");
             default -> null;
         };
-        var enc = r.getBuffer("last_body_enc");
-        String body = enc == null
-                ? null
-                : keys.openOrNull(dk.samtale.crypto.Binding.messageBody(tenantId, id), enc.getBytes());
+        Integer correction = r.getInteger("last_correction");
+        var enc = r.getBuffer(correction == null ? "last_body_enc" : "last_correction_enc");
+        String body;
+        if (r.getValue("last_retracted_at") != null) {
+            body = RETRACTED_PREVIEW; // the text is gone from every view
+        } else if (enc == null) {
+            body = null;
+        } else {
+            body = keys.openOrNull(correction == null
+                    ? dk.samtale.crypto.Binding.messageBody(tenantId, id)
+                    : dk.samtale.crypto.Binding.messageCorrection(tenantId, id, correction, "body"), enc.getBytes());
+        }
         return new ConversationView.LastMessage(r.getLong("last_seq_of"), kind,
                 new ConversationView.Ref(sender, name), ConversationView.LastMessage.preview(body));
     }
