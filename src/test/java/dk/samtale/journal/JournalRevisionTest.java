@@ -6,6 +6,7 @@ import static dk.samtale.journal.JournalFixture.reader;
 import static dk.samtale.journal.JournalFixture.staff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,7 +59,7 @@ class JournalRevisionTest {
     }
 
     @Test
-    void retractionAndCorrectionEntriesPointToTheOriginalWhichStays() {
+    void retractionAndCorrectionEntriesPointToTheOriginalWhichStays() throws Exception {
         String id = World.openConversation(citizen(), JournalFixture.UNIT_J);
         String retracted = send(citizen(), id, "Forkert vedhæftet tekst");
         String corrected = send(staff(), id, "Mødet er kl. 9.");
@@ -105,5 +109,18 @@ class JournalRevisionTest {
         assertNull(original.getValue().get("refersTo"));
         Api.as(reader()).get("/api/v1/journal/verification").then().statusCode(200)
                 .body("firstBroken", org.hamcrest.Matchers.nullValue());
+
+        // the conversation document made at close shows each message as sent and what happened to it since
+        Api.as(staff()).post("/api/v1/conversations/" + id + "/close").then().statusCode(200);
+        await(() -> types(entries(id)).contains("conversation-document"), "the conversation document");
+        JsonPath document = entries(id).stream().map(Map.Entry::getValue)
+                .filter(d -> "conversation-document".equals(d.getString("documentType"))).findFirst().orElseThrow();
+        byte[] pdf = Base64.getDecoder().decode(document.getString("attachments[0].content"));
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            String text = new PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+            assertTrue(text.contains("Forkert vedhæftet tekst [Trukket tilbage af afsenderen"), text);
+            assertTrue(text.contains("Mødet er kl. 9. [Berigtiget"), text);
+            assertTrue(text.contains("Begrundelse: Forkert tidspunkt. Rettet tekst: Mødet er kl. 10.]"), text);
+        }
     }
 }
