@@ -35,13 +35,13 @@ class ConversationQueries {
                    c.updated_at, c.channel_policy, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
                    c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
-                       AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4) AS unread,
+                       AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4 AND m.retracted_at IS NULL) AS unread,
                    (SELECT coalesce(max(r.read_seq), 0) FROM read_cursor r WHERE r.conversation_id = c.id
                        AND r.reader_kind <> $5) AS counterpart_read_seq,
                    (SELECT coalesce(max(greatest(r.delivered_seq, r.read_seq)), 0) FROM read_cursor r
                        WHERE r.conversation_id = c.id AND r.reader_kind <> $5) AS counterpart_delivered_seq,
                    CASE WHEN c.status = 'open' THEN (SELECT min(w.created_at) FROM message w
-                       WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen'
+                       WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen' AND w.retracted_at IS NULL
                        AND w.seq > coalesce((SELECT max(a.seq) FROM message a
                            WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0)) END AS waiting_since,
                    lm.id AS last_id, lm.seq AS last_seq_of, lm.sender_kind AS last_sender_kind, lm.sender_id AS last_sender_id,
@@ -144,7 +144,7 @@ class ConversationQueries {
                        count(*) FILTER (WHERE c.status = 'open') AS open,
                        count(*) FILTER (WHERE c.status = 'closed') AS closed,
                        count(*) FILTER (WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM message w
-                           WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen'
+                           WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen' AND w.retracted_at IS NULL
                            AND w.seq > coalesce((SELECT max(a.seq) FROM message a
                                WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0))) AS awaiting
                 FROM conversation c WHERE c.tenant_id = $1 AND c.unit_id = ANY($2)""")

@@ -110,6 +110,18 @@ class RetractCorrectTest {
     }
 
     @Test
+    void aRetractedMessageIsNeitherUnreadNorAwaitingReply() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        String message = send(World.citizenA(), conversation, "Hemmelig tekst");
+        Api.as(World.staffX()).get(RestChecks.conversation(conversation)).then().statusCode(200)
+                .body("unreadCount", equalTo(1)).body("awaitingReply", equalTo(true));
+        Api.as(World.citizenA()).post(retractPath(conversation, message)).then().statusCode(200);
+        Api.as(World.staffX()).get(RestChecks.conversation(conversation)).then().statusCode(200)
+                .body("lastMessage.preview", equalTo("Beskeden blev trukket tilbage"))
+                .body("unreadCount", equalTo(0)).body("awaitingReply", equalTo(false));
+    }
+
+    @Test
     void aReadMessageALateOneAndAnotherOneAreRefusedWithStableCodes() {
         String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
         String read = send(World.staffX(), conversation, "Svar fra sagsbehandleren");
