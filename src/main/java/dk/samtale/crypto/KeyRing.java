@@ -37,7 +37,15 @@ public class KeyRing {
             Instant destroyedAt) {
     }
 
-    private record Cached(long loadedAt, Uni<TenantKeys> keys) {
+    /** One load of a tenant's keys, shared by everyone who asks while it runs; {@code keys} once it is done. */
+    private static final class Cached {
+        final long loadedAt;
+        Uni<TenantKeys> loading;
+        volatile TenantKeys keys;
+
+        Cached(long loadedAt) {
+            this.loadedAt = loadedAt;
+        }
     }
 
     private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
@@ -56,17 +64,33 @@ public class KeyRing {
         this.shredded = shredded;
     }
 
-    /** The tenant's keys, creating its first data and index keys if it has none. */
+    /**
+     * The tenant's keys, creating its first data and index keys if it has none.
+     *
+     * <p>Callers that arrive while a load runs wait for that one load, and each is resumed on its own
+     * Vert.x context: a shared (memoized) Uni hands its item to every waiter on the context of the
+     * first, and a request resumed on another request's context also shares its Hibernate session and
+     * transaction (ConcurrentFirstRequestsTest).
+     */
     public Uni<TenantKeys> tenant(UUID tenantId) {
         long now = System.currentTimeMillis();
         Cached c = cache.get(tenantId);
-        if (c == null || now - c.loadedAt() > TTL_MILLIS) {
-            Uni<TenantKeys> loading = load(tenantId).onFailure().invoke(() -> cache.remove(tenantId)).memoize()
-                    .indefinitely();
-            c = new Cached(now, loading);
-            cache.put(tenantId, c);
+        if (c == null || now - c.loadedAt > TTL_MILLIS) {
+            Cached fresh = new Cached(now);
+            fresh.loading = load(tenantId).invoke(k -> fresh.keys = k)
+                    .onFailure().invoke(() -> cache.remove(tenantId, fresh)).memoize().indefinitely();
+            cache.put(tenantId, fresh);
+            c = fresh;
         }
-        return c.keys();
+        TenantKeys ready = c.keys;
+        if (ready != null) {
+            return Uni.createFrom().item(ready);
+        }
+        Uni<TenantKeys> loading = c.loading;
+        return Uni.createFrom().deferred(() -> {
+            io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+            return caller == null ? loading : loading.emitOn(r -> caller.runOnContext(x -> r.run()));
+        });
     }
 
     public Uni<List<KeyInfo>> describe(UUID tenantId) {

@@ -27,7 +27,7 @@ final class ChatScenario {
 
     static final Set<String> OPTIONS = Set.of("steps", "seconds", "pairs", "staff-mode", "staff", "settle", "warmup",
             "body-chars", "baseline-seconds", "baseline-clients", "repo", "service-jar", "out", "service-opts",
-            "event-loops", "channel-policy");
+            "event-loops", "channel-policy", "pg-bin");
     /** The service's per-socket limit is 30 frames/s (burst 60); stay clear of it. */
     private static final double SAFE_SOCKET_RATE = 25;
 
@@ -75,6 +75,7 @@ final class ChatScenario {
         long end;
         long maxLagNanos;
         Map<String, Object> cpu;
+        Map<String, Object> postgresWork = Map.of();
         long missing;
         long doubled;
         long seqMismatch;
@@ -99,6 +100,7 @@ final class ChatScenario {
     private Peer[] staff;
     private String[] conversations;
     private long[] pairSends;
+    private PgStats pgStats;
     private long globalSends;
     private String[] bodies;
     private boolean perPairStaff;
@@ -203,6 +205,7 @@ final class ChatScenario {
                 }
                 System.out.printf("%d citizen and %d caseworker sockets open (%d ms, %d ms)%n", oc.ok(), os.ok(),
                         oc.millis(), os.millis());
+                pgStats = new PgStats(h);
                 pairSends = new long[pairs];
                 bodies = Bodies.jsonBodies(64, bodyChars, 42);
 
@@ -220,6 +223,7 @@ final class ChatScenario {
                     done.add(step);
                     System.out.printf("  step %d: %d msg/s for %d s: sent %d, acked %d, delivery %s ms%n", s,
                             step.rate, seconds, step.sent.size(), acked(step), step.delivery.cell());
+                    System.out.println("    " + PgStats.line(step.postgresWork));
                     if (!h.serviceAlive()) {
                         // an overload that kills the service is a result too: report the steps run so far
                         stoppedBecause = "the service died during step " + s + " (" + step.rate + " msg/s); see "
@@ -426,6 +430,7 @@ final class ChatScenario {
     private void runStep(Step step, String prefix, CpuMeter cpu, int settleSeconds) {
         long total = (long) step.rate * step.seconds;
         double interval = 1e9 / step.rate;
+        PgStats.Snapshot p0 = pgStats.snapshot();
         CpuMeter.Snapshot c0 = cpu.snapshot();
         long start = System.nanoTime();
         long hardEnd = start + TimeUnit.SECONDS.toNanos(step.seconds + 5L);
@@ -446,6 +451,8 @@ final class ChatScenario {
         }
         step.end = System.nanoTime();
         step.cpu = CpuMeter.split(c0, cpu.snapshot());
+        step.postgresWork = PgStats.perMessage(p0, pgStats.snapshot(), (Double) step.cpu.get("postgresPct"),
+                (Double) step.cpu.get("seconds"), pgStats.indexes());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleSeconds);
         while (System.nanoTime() < deadline && !settled(step)) {
             Harness.sleep(50);
@@ -685,6 +692,7 @@ final class ChatScenario {
         m.put("ackedUnverified", step.unverified);
         m.put("schedulerMaxLagMs", Math.round(step.maxLagNanos / 1e5) / 10.0);
         m.put("cpu", step.cpu);
+        m.put("postgresWork", step.postgresWork);
         double p99 = step.delivery.percentileMs(99);
         boolean held = ackedInWindow >= 0.95 * step.rate * step.seconds && !Double.isNaN(p99) && p99 < 100
                 && errored == 0 && unacked == 0 && undelivered == 0 && step.missing == 0 && step.seqMismatch == 0

@@ -63,6 +63,8 @@ final class Harness implements AutoCloseable {
     private int httpPort;
     private Path serviceLog;
     private Path ownPgData;
+    /** A PostgreSQL installation's bin directory (--pg-bin): run on that server instead of the embedded one. */
+    private final Path pgBin;
 
     Harness(String scenario, Args args) throws IOException {
         this.scenario = scenario;
@@ -72,6 +74,8 @@ final class Harness implements AutoCloseable {
         this.results = repo.resolve(args.str("out", "bench/results"));
         this.stamp = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         this.work = Files.createTempDirectory("samtale-bench-");
+        String bin = args.str("pg-bin", "");
+        this.pgBin = bin.isEmpty() ? null : Path.of(bin);
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-teardown"));
     }
 
@@ -101,24 +105,69 @@ final class Harness implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ PostgreSQL
 
-    /** Starts the embedded PostgreSQL with durable commits (zonky's default is synchronous_commit=off). */
+    /**
+     * Starts PostgreSQL with durable commits: the embedded one (zonky's default is synchronous_commit=off
+     * and fsync off, so both are set), or with {@code --pg-bin} a separately installed server in its
+     * default configuration (fsync and synchronous_commit are on by default; set anyway, so the result
+     * shows them). Both load pg_stat_statements with planning tracked, for the per-message figures.
+     */
     long startPostgres() throws IOException {
         pgData = work.resolve("pgdata");
         pgPort = freePort();
         long t0 = System.nanoTime();
-        postgres = EmbeddedPostgres.builder().setPort(pgPort).setDataDirectory(pgData).setCleanDataDirectory(true)
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("fsync", "on")
-                .setServerConfig("shared_buffers", "256MB")
-                .setServerConfig("log_min_error_statement", "panic")
-                .setServerConfig("log_error_verbosity", "terse")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("max_connections", "200");
+        config.put("synchronous_commit", "on");
+        config.put("fsync", "on");
+        config.put("shared_preload_libraries", "pg_stat_statements");
+        config.put("pg_stat_statements.track_planning", "on");
+        config.put("log_min_error_statement", "panic");
+        config.put("log_error_verbosity", "terse");
+        if (pgBin == null) {
+            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setPort(pgPort).setDataDirectory(pgData)
+                    .setCleanDataDirectory(true).setServerConfig("shared_buffers", "256MB")
+                    .setPGStartupWait(Duration.ofSeconds(60));
+            config.forEach(b::setServerConfig);
+            postgres = b.start();
+        } else {
+            startSystemPostgres(config);
+        }
         List<Long> pids = postgresPids();
         System.out.println("PostgreSQL started: postmaster pid " + (pids.isEmpty() ? "?" : pids.get(0)) + ", port "
-                + pgPort + ", data " + pgData);
+                + pgPort + ", data " + pgData + (pgBin == null ? " (embedded)" : " (" + pgBin + ")"));
         return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * initdb and pg_ctl refuse to run as root; as root the server runs as the installation's
+     * {@code postgres} user, in a directory of its own (the tool's work directory is private to root).
+     */
+    private void startSystemPostgres(Map<String, String> config) throws IOException {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path dir = work.resolve("pg");
+        Files.createDirectories(dir);
+        if (root) {
+            Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Proc.run(List.of("chown", "postgres:postgres", dir.toString()), work.resolve("chown.log"),
+                    Duration.ofSeconds(10));
+        }
+        pgData = dir.resolve("data");
+        StringBuilder opts = new StringBuilder("-p " + pgPort + " -k " + dir);
+        config.forEach((k, v) -> opts.append(" -c ").append(k).append('=').append(v));
+        Proc.run(asPostgres(root, pgBin.resolve("initdb").toString(), "-D", pgData.toString(), "-U", "postgres",
+                "-A", "trust", "-E", "UTF8", "--locale=C"), work.resolve("initdb.log"), Duration.ofSeconds(120));
+        Proc.run(asPostgres(root, pgBin.resolve("pg_ctl").toString(), "-D", pgData.toString(), "-l",
+                dir.resolve("postgres.log").toString(), "-o", opts.toString(), "-w", "-t", "60", "start"),
+                work.resolve("pg_ctl.log"), Duration.ofSeconds(90));
+    }
+
+    private static List<String> asPostgres(boolean root, String... command) {
+        List<String> c = new ArrayList<>();
+        if (root) {
+            c.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        c.addAll(List.of(command));
+        return c;
     }
 
     String jdbcUrl() {
@@ -139,7 +188,7 @@ final class Harness implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
                 Statement s = c.createStatement()) {
             for (String name : List.of("server_version", "synchronous_commit", "fsync", "wal_sync_method",
-                    "shared_buffers", "max_connections", "commit_delay")) {
+                    "shared_buffers", "max_connections", "commit_delay", "shared_preload_libraries")) {
                 try (ResultSet rs = s.executeQuery("SHOW " + name)) {
                     rs.next();
                     m.put(name, rs.getString(1));
@@ -396,6 +445,14 @@ final class Harness implements AutoCloseable {
                 postgres.close();
             } catch (IOException | RuntimeException e) {
                 System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+        } else if (pgBin != null && pgData != null && Files.isRegularFile(pgData.resolve("postmaster.pid"))) {
+            try {
+                Proc.run(asPostgres("root".equals(System.getProperty("user.name")), pgBin.resolve("pg_ctl").toString(),
+                        "-D", pgData.toString(), "-m", "fast", "-w", "stop"), work.resolve("pg_ctl-stop.log"),
+                        Duration.ofSeconds(60));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
             }
         }
         deleteTree(work);

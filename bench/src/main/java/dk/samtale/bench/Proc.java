@@ -124,6 +124,23 @@ final class Proc {
         }
     }
 
+    /** Runs a command to its end, output to {@code log}; fails with the log's path when it fails or hangs. */
+    static void run(List<String> command, Path log, java.time.Duration timeout) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(command.get(0) + " did not finish in " + timeout + "; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(command.get(0) + " exited " + p.exitValue() + ": " + Files.readString(log));
+        }
+    }
+
     /** Heap used and committed in KB after {@code jcmd GC.heap_info}, or {-1, -1}. */
     static long[] heapKb(long pid) {
         Matcher m = HEAP.matcher(jcmd(pid, "GC.heap_info"));

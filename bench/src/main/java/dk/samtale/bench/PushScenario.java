@@ -45,7 +45,7 @@ import com.sun.net.httpserver.HttpServer;
 final class PushScenario {
 
     static final Set<String> OPTIONS = Set.of("citizens", "rest-threads", "grace-ms", "load-rate", "push-rate",
-            "seconds", "load-pairs", "repo", "service-jar", "out", "service-opts");
+            "seconds", "load-pairs", "repo", "service-jar", "out", "service-opts", "pg-bin");
     private static final String PROJECT = "bench";
 
     private final Args args;
