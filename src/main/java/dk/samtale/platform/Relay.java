@@ -133,6 +133,15 @@ public final class Relay<K> {
         schedule(key, coalesce);
     }
 
+    /**
+     * Run a pass for this key after {@code after} (a worker that knows when its next work falls due).
+     * Like a wake it is ignored while a pass for the key is already scheduled, so keep it shorter than
+     * the poll: a far-off one would hold back the polls' wakes until then.
+     */
+    public void wakeIn(K key, Duration after) {
+        schedule(key, after.isNegative() ? Duration.ZERO : after);
+    }
+
     private void schedule(K key, Duration after) {
         ScheduledExecutorService w = worker;
         if (w != null && dirty.add(key)) {

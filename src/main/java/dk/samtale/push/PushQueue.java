@@ -65,6 +65,22 @@ class PushQueue {
                 });
     }
 
+    /** When the next push falls due (its grace over, or its retry time come), or null when none waits. */
+    Uni<Instant> nextDue(Duration grace) {
+        return pool.preparedQuery(
+                "SELECT min(pending_since) FILTER (WHERE next_attempt_at IS NULL), min(next_attempt_at) FROM push_due")
+                .execute().map(rows -> {
+                    Row r = rows.iterator().next();
+                    Instant fresh = Times.instant(r.getOffsetDateTime(0));
+                    Instant retry = Times.instant(r.getOffsetDateTime(1));
+                    Instant graceOver = fresh == null ? null : fresh.plus(grace);
+                    if (graceOver == null || (retry != null && retry.isBefore(graceOver))) {
+                        return retry;
+                    }
+                    return graceOver;
+                });
+    }
+
     /**
      * Everything a push needs, in one round trip: where it goes, whether the side already has it
      * ({@code reached}: the highest seq a device of the side confirmed), and — only if it does not —

@@ -118,6 +118,7 @@ public class PushRelay {
         List<PushQueue.Due> due = queue.claim(now, config.grace(), config.lease(), config.batchSize()).await()
                 .atMost(DB_TIMEOUT);
         if (due.isEmpty()) {
+            wakeWhenNextDue(now);
             return Relay.Pass.DONE;
         }
         ExecutorService pool = senders;
@@ -137,7 +138,26 @@ public class PushRelay {
             }), pool));
         }
         all(settling);
-        return due.size() == config.batchSize() ? Relay.Pass.MORE : Relay.Pass.DONE;
+        if (due.size() == config.batchSize()) {
+            return Relay.Pass.MORE;
+        }
+        wakeWhenNextDue(Times.now(clock));
+        return Relay.Pass.DONE;
+    }
+
+    /**
+     * A push falls due when its grace ends, which the poll notices up to one poll interval late (bench
+     * push: p50 +350 ms, p99 +660 ms after the grace under chat load): when the next one falls due
+     * before the next poll, wake exactly then.
+     */
+    private void wakeWhenNextDue(Instant now) {
+        Instant next = queue.nextDue(config.grace()).await().atMost(DB_TIMEOUT);
+        if (next != null) {
+            Duration in = Duration.between(now, next);
+            if (in.compareTo(config.pollInterval()) < 0) {
+                relay.wakeIn("due", in.plusMillis(1));
+            }
+        }
     }
 
     static final int SEND_EACH_LIMIT = 500;
