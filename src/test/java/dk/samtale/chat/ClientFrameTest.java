@@ -50,7 +50,8 @@ class ClientFrameTest {
     void readsRetractAndCorrectAndNamesWhatIsMissing() throws Exception {
         String message = "019ab2c4-5e6f-7a10-8b3c-4d5e6f708192";
         ClientFrame.Retract retract = assertInstanceOf(ClientFrame.Retract.class, parse("""
-                {"type":"retract","id":"r1","conversationId":"%s","messageId":"%s"}""".formatted(CONVERSATION, message)));
+                {"type":"retract","id":"r1","conversationId":"%s","messageId":"%s"}""".formatted(CONVERSATION,
+                message)));
         assertEquals(message, retract.messageId().toString());
         ClientFrame.Correct correct = assertInstanceOf(ClientFrame.Correct.class, parse("""
                 {"type":"correct","conversationId":"%s","messageId":"%s","body":"ny","reason":"fejl"}"""
