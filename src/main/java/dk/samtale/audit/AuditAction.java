@@ -16,7 +16,9 @@ public enum AuditAction {
                                                                                             "sms-settings.changed"), KEYS_ROTATED(
                                                                                                     "keys.rotated"), KEYS_REWRAPPED(
                                                                                                             "keys.rewrapped"), KEYS_SHREDDED(
-                                                                                                                    "keys.shredded");
+                                                                                                                    "keys.shredded"),
+    // who changed where a citizen's SMS notices go (dk.samtale.sms); ids only, never the number
+    CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed");
 
     private final String code;
 

@@ -46,6 +46,7 @@ final class ChatConnection {
     private final MessageService messages;
     private final ConversationService conversations;
     private final ObjectMapper json;
+    /** The caller's frame budget, shared by all of the caller's sockets (identity.WriteLimits). */
     private final RateLimiter limiter;
     private final SerialQueue out = new SerialQueue();
     /**
@@ -92,7 +93,11 @@ final class ChatConnection {
      */
     synchronized boolean admit() {
         long now = clock.millis();
-        if (limiter.tryAcquire()) {
+        boolean admitted;
+        synchronized (limiter) { // shared with the caller's other sockets, on other event loops
+            admitted = limiter.tryAcquire();
+        }
+        if (admitted) {
             if (now - lastRefusedAt >= BACK_OFF_MILLIS) {
                 refusedInARow = 0;
             }
@@ -108,7 +113,7 @@ final class ChatConnection {
     }
 
     int retryAfterSeconds() {
-        synchronized (this) {
+        synchronized (limiter) {
             return limiter.retryAfterSeconds();
         }
     }

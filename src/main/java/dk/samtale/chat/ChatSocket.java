@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -30,9 +31,9 @@ import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerKind;
 import dk.samtale.identity.CallerResolver;
+import dk.samtale.identity.WriteLimits;
 import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.ProblemException;
-import dk.samtale.platform.RateLimiter;
 
 /**
  * The real-time endpoint for citizens' apps and the staff inbox. Authenticated on the HTTP upgrade
@@ -44,8 +45,9 @@ public class ChatSocket {
 
     static final String PATH = "/api/v1/chat";
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
-    static final int FRAMES_PER_SECOND = 30;
-    static final int BURST = 60;
+    /** Per caller, across all of the caller's sockets (identity.WriteLimits: per replica, and why). */
+    static final int FRAMES_PER_SECOND = WriteLimits.FRAMES_PER_SECOND;
+    static final int BURST = WriteLimits.FRAME_BURST;
     /**
      * Frames refused in a row (over the rate) before the socket is closed with 1008. The row ends only
      * when the client pauses (see {@link ChatConnection#admit()}), not at each frame the refilling
@@ -56,10 +58,13 @@ public class ChatSocket {
     static final short CLOSE_POLICY_VIOLATION = 1008;
     static final short CLOSE_GOING_AWAY = 1001;
     static final short CLOSE_MESSAGE_TOO_BIG = 1009;
+    static final short CLOSE_UNSUPPORTED_DATA = 1003;
+    static final short CLOSE_INVALID_PAYLOAD = 1007;
     static final int MAX_MESSAGE_BYTES = 65536;
 
     private final SecurityIdentity identity;
     private final CallerResolver callers;
+    private final WriteLimits limits;
     private final ChatRegistry registry;
     private final MessageService messages;
     private final ConversationService conversations;
@@ -71,7 +76,8 @@ public class ChatSocket {
     private final java.util.Map<String, dk.samtale.conversation.EventDetail> details;
     private final MessageRevisions revisions;
 
-    ChatSocket(SecurityIdentity identity, CallerResolver callers, ChatRegistry registry, MessageService messages,
+    ChatSocket(SecurityIdentity identity, CallerResolver callers, WriteLimits limits, ChatRegistry registry,
+            MessageService messages,
             ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics,
             jakarta.enterprise.inject.Instance<dk.samtale.conversation.EventDetail> details,
             MessageRevisions revisions) {
@@ -81,6 +87,7 @@ public class ChatSocket {
                 .toUnmodifiableMap(dk.samtale.conversation.EventDetail::type, d -> d));
         this.identity = identity;
         this.callers = callers;
+        this.limits = limits;
         this.registry = registry;
         this.messages = messages;
         this.conversations = conversations;
@@ -93,6 +100,9 @@ public class ChatSocket {
 
     @OnOpen
     Uni<Void> open(WebSocketConnection socket) {
+        Utf8Frames.watch(socket, () -> socket.close(new CloseReason(CLOSE_INVALID_PAYLOAD, "text frames must be UTF-8"))
+                .subscribe().with(x -> {
+                }, e -> LOG.debugf("close 1007 failed on %s", socket.id())));
         if (registry.draining()) {
             return socket.close(new CloseReason(CLOSE_GOING_AWAY, "server shutting down"));
         }
@@ -101,7 +111,7 @@ public class ChatSocket {
                 return socket.close(new CloseReason(CLOSE_POLICY_VIOLATION, "service clients use the REST API"));
             }
             ChatConnection c = new ChatConnection(socket, caller, messages, conversations, json,
-                    new RateLimiter(FRAMES_PER_SECOND, BURST, clock), clock, deliveryMetrics, details);
+                    limits.frames(caller), clock, deliveryMetrics, details);
             registry.add(c);
             closeWhenTokenExpires(socket, c);
             c.sendNow(new ServerFrame.Hello(socket.id(), caller.actor(),
@@ -113,8 +123,9 @@ public class ChatSocket {
     @OnTextMessage
     Uni<Void> frame(String text, WebSocketConnection socket) {
         ChatConnection c = registry.get(socket.id());
-        if (c == null || registry.draining()) {
-            return Uni.createFrom().voidItem(); // closing: the client resends unacked frames elsewhere
+        if (c == null || registry.draining() || socket.isClosed()) {
+            // closing (also after 1007 for bytes that are not UTF-8): the client resends unacked frames elsewhere
+            return Uni.createFrom().voidItem();
         }
         framesIn.increment();
         if (!c.admit()) {
@@ -138,6 +149,12 @@ public class ChatSocket {
         }
         handle(c, frame);
         return Uni.createFrom().voidItem();
+    }
+
+    /** RFC 6455 §7.4.1: 1003 for data of a type the endpoint cannot accept; this protocol is text only. */
+    @OnBinaryMessage
+    Uni<Void> binary(io.vertx.core.buffer.Buffer ignored, WebSocketConnection socket) {
+        return socket.close(new CloseReason(CLOSE_UNSUPPORTED_DATA, "text frames only"));
     }
 
     @OnClose

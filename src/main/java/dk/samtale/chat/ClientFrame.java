@@ -83,7 +83,7 @@ sealed interface ClientFrame {
             }
             return switch (type.asText()) {
                 case "send" -> new Send(id, uuid(node, "conversationId"), text(node, "clientMessageId"),
-                        text(node, "body"), optionalBoolean(node, "smsAllowed"));
+                        body(node), optionalBoolean(node, "smsAllowed"));
                 case "read" -> new Read(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "delivered" -> new Delivered(id, uuid(node, "conversationId"), seq(node, "seq"));
                 case "typing" -> new Typing(id, uuid(node, "conversationId"));
@@ -127,6 +127,15 @@ sealed interface ClientFrame {
             throw ProblemException.invalid(field, "must be a string");
         }
         return v.asText();
+    }
+
+    /**
+     * A missing or null body is an empty message ({@code body-empty}, as on REST); a body that is not a
+     * string is a field of the wrong type ({@code invalid-field}).
+     */
+    private static String body(JsonNode node) {
+        JsonNode v = node.get("body");
+        return v == null || v.isNull() ? null : text(node, "body");
     }
 
     private static boolean optionalBoolean(JsonNode node, String field) {

@@ -34,8 +34,9 @@ public class Conversation {
     public UUID unitId;
     @Column(name = "citizen_id", nullable = false, updatable = false)
     public UUID citizenId;
-    @Column(nullable = false)
-    public String subject;
+    /** Sealed ({@link Subjects}); the clear column is only read for rows not sealed yet (V12). */
+    @Column(name = "subject_enc")
+    public byte[] subjectEnc;
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Status status;

@@ -31,7 +31,7 @@ class ConversationQueries {
 
     // $1 tenant, $2 citizen scope, $3 unit scope, $4 the caller's id, $5 the caller's kind
     private static final String SELECT = """
-            SELECT c.id, c.subject, c.status, c.case_number, c.kle_class, c.action_facet, c.last_seq, c.last_message_at, c.created_at,
+            SELECT c.id, c.subject, c.subject_enc, c.status, c.case_number, c.kle_class, c.action_facet, c.last_seq, c.last_message_at, c.created_at,
                    c.updated_at, c.channel_policy, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
                    c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
@@ -178,7 +178,7 @@ class ConversationQueries {
         return keys.tenant(caller.tenantId())
                 .flatMap(k -> pool
                         .preparedQuery("""
-                                SELECT c.id, c.subject, c.citizen_id, ci.name_enc FROM conversation c
+                                SELECT c.id, c.subject, c.subject_enc, c.citizen_id, ci.name_enc FROM conversation c
                                 JOIN citizen ci ON ci.id = c.citizen_id
                                 WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3)) AND c.status = $6
                                   AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter
@@ -189,7 +189,9 @@ class ConversationQueries {
                                 var enc = r.getBuffer("name_enc");
                                 String name = Citizens.name(k, caller.tenantId(), r.getUUID("citizen_id"),
                                         enc == null ? null : enc.getBytes());
-                                String text = normalise((name == null ? "" : name) + " " + r.getString("subject"));
+                                String subject = subject(r, k, caller.tenantId());
+                                String text = normalise((name == null ? "" : name) + " "
+                                        + (subject == null ? "" : subject));
                                 if (words.stream().allMatch(text::contains)) {
                                     hits.add(r.getUUID("id"));
                                     if (hits.size() == limit) {
@@ -225,6 +227,13 @@ class ConversationQueries {
         return new UUID(0, 0);
     }
 
+    /** Sealed like names, so a search opens and matches subjects in memory too. */
+    private static String subject(Row r, TenantKeys keys, UUID tenantId) {
+        var sealed = r.getBuffer("subject_enc");
+        return Subjects.open(keys, tenantId, r.getUUID("id"), r.getString("subject"),
+                sealed == null ? null : sealed.getBytes());
+    }
+
     private static ConversationView view(Row r, TenantKeys keys, UUID tenantId) {
         UUID assignee = r.getUUID("assignee_id");
         var nameEnc = r.getBuffer("citizen_name_enc");
@@ -233,7 +242,7 @@ class ConversationQueries {
         return new ConversationView(r.getUUID("id"),
                 new ConversationView.Ref(r.getUUID("unit_id"), r.getString("unit_name")),
                 new ConversationView.Ref(r.getUUID("citizen_id"), citizenName),
-                r.getString("subject"), Conversation.Status.valueOf(r.getString("status")),
+                subject(r, keys, tenantId), Conversation.Status.valueOf(r.getString("status")),
                 assignee == null ? null : new ConversationView.Ref(assignee, r.getString("assignee_name")),
                 r.getString("case_number"), r.getString("kle_class"), r.getLong("last_seq"),
                 Times.instant(r.getOffsetDateTime("last_message_at")), Times.instant(r.getOffsetDateTime("created_at")),

@@ -22,7 +22,6 @@ import io.smallrye.mutiny.Uni;
 
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerResolver;
-import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.Items;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.QueryParams;
@@ -133,7 +132,7 @@ public class ConversationResource {
             return null;
         }
         if (!v.isTextual()) {
-            throw new ProblemException(ErrorCode.MALFORMED_JSON, "staffId must be a JSON string or null");
+            throw ProblemException.invalid("staffId", "must be a JSON string or null"); // valid JSON, wrong type
         }
         try {
             return UUID.fromString(v.asText());

@@ -17,6 +17,8 @@ import dk.samtale.audit.AuditAction;
 import dk.samtale.audit.AuditActor;
 import dk.samtale.audit.AuditEvent;
 import dk.samtale.audit.AuditTrail;
+import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.TenantKeys;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.Directory;
 import dk.samtale.platform.ProblemException;
@@ -44,11 +46,13 @@ public class ConversationService {
     private final AuditTrail audit;
 
     private final KleCheck kle;
+    private final KeyRing keys;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
             Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit,
-            KleCheck kle) {
+            KleCheck kle, KeyRing keys) {
         this.kle = kle;
+        this.keys = keys;
         this.conversations = conversations;
         this.queries = queries;
         this.pool = pool;
@@ -86,6 +90,20 @@ public class ConversationService {
         return queries.search(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, q, limit);
     }
 
+    /**
+     * Whether one of this staff member's units has a conversation (open or closed) with the citizen: what
+     * entitles staff to the citizen's contact details, e.g. the number SMS notices go to.
+     */
+    public Uni<Boolean> talksWith(Caller staff, UUID citizenId) {
+        if (!staff.isStaff() || staff.unitIds().isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM conversation WHERE tenant_id = $1 AND citizen_id = $2"
+                + " AND unit_id = ANY($3))")
+                .execute(Tuple.of(staff.tenantId(), citizenId, staff.unitIds().toArray(new UUID[0])))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     public Uni<ConversationView> get(Caller caller, UUID id) {
         return queries.find(caller, id).map(v -> {
             if (v == null) {
@@ -98,7 +116,7 @@ public class ConversationService {
     /** A citizen opens a conversation with a unit of their tenant; staff open one with a citizen. */
     public Uni<ConversationView> open(Caller caller, UUID unitId, UUID citizenId, String subject) {
         String s = subject == null ? "" : subject.strip();
-        if (s.isEmpty() || s.length() > MAX_SUBJECT) {
+        if (s.isEmpty() || s.codePointCount(0, s.length()) > MAX_SUBJECT) { // characters, like the body's limit
             throw ProblemException.invalid("subject", "must be 1 to " + MAX_SUBJECT + " characters");
         }
         if (unitId == null) {
@@ -120,19 +138,20 @@ public class ConversationService {
         return exists("SELECT 1 FROM unit WHERE id = $1 AND tenant_id = $2", unitId, caller.tenantId(), "unit")
                 .flatMap(x -> exists("SELECT 1 FROM citizen WHERE id = $1 AND tenant_id = $2", citizen,
                         caller.tenantId(), "citizen"))
-                .flatMap(x -> persist(caller, unitId, citizen, s))
+                .flatMap(x -> keys.tenant(caller.tenantId()))
+                .flatMap(k -> persist(caller, unitId, citizen, s, k))
                 .flatMap(c -> changed(caller, c));
     }
 
     @WithTransaction
-    Uni<Conversation> persist(Caller caller, UUID unitId, UUID citizenId, String subject) {
+    Uni<Conversation> persist(Caller caller, UUID unitId, UUID citizenId, String subject, TenantKeys k) {
         Conversation c = new Conversation();
         Instant now = Times.now(clock);
         c.id = Uuid7.next(clock);
         c.tenantId = caller.tenantId();
         c.unitId = unitId;
         c.citizenId = citizenId;
-        c.subject = subject;
+        c.subjectEnc = Subjects.seal(k, c.tenantId, c.id, subject);
         c.status = Conversation.Status.open;
         c.createdAt = now;
         c.updatedAt = now;

@@ -131,11 +131,15 @@ public class MessageService {
         });
     }
 
-    /** Messages after a seq (ascending), or the ones just before a seq. */
-    public Uni<Page> page(Caller caller, UUID conversationId, Long after, Long before, int limit) {
-        if (after != null && before != null) {
+    /**
+     * Messages after a seq, or the ones just before a seq; with neither, the newest (what a client opening
+     * a conversation shows first; it pages back with before = the first seq it got). Always ascending.
+     */
+    public Uni<Page> page(Caller caller, UUID conversationId, Long after, Long requestedBefore, int limit) {
+        if (after != null && requestedBefore != null) {
             throw ProblemException.invalid("after", "use either after or before, not both");
         }
+        Long before = after == null && requestedBefore == null ? Long.valueOf(Long.MAX_VALUE) : requestedBefore;
         if (limit < 1 || limit > MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MAX_PAGE);
         }
@@ -198,8 +202,8 @@ public class MessageService {
                 .flatMap(v -> store.moveCursor(conversationId, caller.actor(), cursor, seq)
                         .invoke(moved -> {
                             if (moved >= 0) {
-                                fanout.publish(new ConversationEvent.CursorMoved(v,
-                                        caller.actor().withoutName(), cursor, moved));
+                                fanout.publish(new ConversationEvent.CursorMoved(v, signalActor(caller), cursor,
+                                        moved));
                             }
                         }))
                 .replaceWithVoid();
@@ -207,9 +211,18 @@ public class MessageService {
 
     public Uni<Void> typing(Caller caller, UUID conversationId) {
         return visible(caller, conversationId)
-                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v,
-                        caller.actor().withoutName())))
+                .invoke(v -> fanout.publish(new ConversationEvent.Typing(v, signalActor(caller))))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Who a receipt or typing notice names: a staff member by the name on their token (the citizen sees
+     * "Mette skriver …"); a citizen by id only. These signals also cross replicas in PostgreSQL's
+     * notification queue, which is kept in files under load, and citizen names are stored only sealed;
+     * the staff already know whose conversation it is (it has one citizen, named in its view).
+     */
+    private static dk.samtale.identity.Actor signalActor(Caller caller) {
+        return caller.isStaff() ? caller.actor() : caller.actor().withoutName();
     }
 
     /** Where the conversation's events go, if the caller may see it; otherwise not-found. */

@@ -17,6 +17,11 @@ public record Binding(UUID tenant, String table, UUID row, String field) {
         return new Binding(tenant, "citizen", citizenId, field);
     }
 
+    /** A conversation's subject (free text the citizen or staff typed). */
+    public static Binding conversationSubject(UUID tenant, UUID conversationId) {
+        return new Binding(tenant, "conversation", conversationId, "subject");
+    }
+
     /** A journal entry's payload (it holds the message text and the citizen's CPR). */
     public static Binding journalEntry(UUID tenant, UUID entryId) {
         return new Binding(tenant, "journal_entry", entryId, "payload");

@@ -88,12 +88,15 @@ public class ReencryptionJob {
                 .invoke(n -> remaining.computeIfAbsent(tenant, t -> new AtomicLong()).set(n));
     }
 
-    /** Runs up to {@code maxBatches} batches of messages, then the citizens; returns how many values moved. */
+    /**
+     * Runs up to {@code maxBatches} batches of messages, then the citizens and the conversation subjects;
+     * returns how many values moved.
+     */
     public Uni<Long> run(UUID tenant, int batchSize, int maxBatches) {
         return keys.tenant(tenant).flatMap(k -> messages(tenant, k, batchSize, maxBatches, new UUID(0, 0), 0L))
                 .flatMap(n -> maxBatches == Integer.MAX_VALUE
-                        ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k))
-                                .map(c -> n + c)
+                        ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k)
+                                .flatMap(c -> subjects(tenant, k, batchSize, new UUID(0, 0), n + c)))
                         : Uni.createFrom().item(n))
                 .call(() -> remaining(tenant));
     }
@@ -120,6 +123,30 @@ public class ReencryptionJob {
                     return batch.seen() < batchSize
                             ? Uni.createFrom().item(total)
                             : messages(tenant, k, batchSize, batchesLeft - 1, batch.last(), total);
+                });
+    }
+
+    /** Conversation subjects (sealed since V12), in pages by id; those under another key are re-sealed. */
+    private Uni<Long> subjects(UUID tenant, TenantKeys k, int batchSize, UUID after, long done) {
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                SELECT id, subject_enc FROM conversation
+                WHERE tenant_id = $1 AND subject_enc IS NOT NULL AND id > $2
+                ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(tenant, after, batchSize))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(rows -> reseal(rows, k, r -> Binding.conversationSubject(tenant, r.getUUID("id")), "subject_enc"))
+                .flatMap(batch -> batch.updates().isEmpty()
+                        ? Uni.createFrom().item(batch)
+                        : tx.preparedQuery("UPDATE conversation SET subject_enc = $2 WHERE id = $1")
+                                .executeBatch(batch.updates().stream()
+                                        .map(t -> Tuple.of(t.getValue(0), t.getValue(1))).toList())
+                                .replaceWith(batch)))
+                .flatMap(batch -> {
+                    moved.increment(batch.updates().size());
+                    long total = done + batch.updates().size();
+                    return batch.seen() < batchSize
+                            ? Uni.createFrom().item(total)
+                            : subjects(tenant, k, batchSize, batch.last(), total);
                 });
     }
 

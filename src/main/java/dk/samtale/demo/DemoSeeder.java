@@ -48,9 +48,12 @@ class DemoSeeder {
     private final Clock clock;
     private final DemoConfig config;
     private final int port;
+    private final dk.samtale.conversation.SubjectSealing sealing;
 
     DemoSeeder(Pool pool, Citizens citizens, Clock clock, DemoConfig config,
-            @ConfigProperty(name = "quarkus.http.port") int port, MessageService messages) {
+            @ConfigProperty(name = "quarkus.http.port") int port, MessageService messages,
+            dk.samtale.conversation.SubjectSealing sealing) {
+        this.sealing = sealing;
         this.pool = pool;
         this.messages = messages;
         this.citizens = citizens;
@@ -115,6 +118,8 @@ class DemoSeeder {
                                     INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at)
                                     VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)""")
                             .execute(Tuple.of(conversation, tenant, tenantAndUnit[1], sofie.id(), now))
+                            // written in clear for brevity; sealed at once, as rows from before V12 are
+                            .call(x -> sealing.sealAll())
                             // a first message through the real message path, so the case journal has an entry
                             .flatMap(x -> messages.post(
                                     new Caller(CallerKind.citizen, tenant, "Varde Kommune", sofie.id(),

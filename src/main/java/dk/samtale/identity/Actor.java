@@ -3,8 +3,8 @@ package dk.samtale.identity;
 import java.util.UUID;
 
 /**
- * Who did something in a conversation, as clients see it. {@code name} may be null (receipts and
- * typing notices carry no names).
+ * Who did something in a conversation, as clients see it. {@code name} may be null (a system actor, a
+ * token without a name, or a citizen in a receipt or typing notice).
  */
 public record Actor(ActorKind kind, UUID id, String name) {
 

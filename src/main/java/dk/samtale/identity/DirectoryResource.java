@@ -76,12 +76,23 @@ public class DirectoryResource {
      * Staff: find (or register) a citizen by CPR. POST, so the CPR never appears in a URL or access log.
      * Audited (ids only).
      */
+    /**
+     * A lookup finds (or registers) a citizen to start a conversation with in one of the caller's units:
+     * staff in no unit cannot do that, so they may not look anyone up by CPR.
+     */
+    private static void inAUnit(Caller c) {
+        if (c.unitIds().isEmpty()) {
+            throw new dk.samtale.platform.ProblemException(dk.samtale.platform.ErrorCode.FORBIDDEN,
+                    "Only staff of a unit may look up citizens by CPR");
+        }
+    }
+
     @POST
     @Path("/citizens/lookup")
     @RolesAllowed("staff")
     public Uni<Directory.Entry> lookup(CprLookup body) {
         String cpr = body == null ? null : body.cpr();
-        return callers.resolve(identity).flatMap(c -> directory.citizenByCpr(c, cpr)
+        return callers.resolve(identity).invoke(DirectoryResource::inAUnit).flatMap(c -> directory.citizenByCpr(c, cpr)
                 .invoke(found -> lookedUp.fire(new CitizenLookedUp(c.tenantId(), c.id(), found.id()))));
     }
 }

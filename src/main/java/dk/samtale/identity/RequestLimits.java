@@ -1,8 +1,5 @@
 package dk.samtale.identity;
 
-import java.time.Clock;
-import java.time.Duration;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -10,22 +7,19 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 import dk.samtale.platform.ErrorCode;
-import dk.samtale.platform.LimitsConfig;
 import dk.samtale.platform.ProblemException;
 import dk.samtale.platform.RateLimiter;
 
 /**
- * Per-caller limit on writes over REST (the WebSocket has its own per-socket limit): by default 10 per
- * second sustained, bursts of 30 ({@link LimitsConfig}); over it, 429 with Retry-After. Per replica, which is enough to stop one
- * misbehaving client from flooding the database; it is not a quota.
+ * Per-caller limit on writes over REST: every method that may change something (POST, PUT, PATCH,
+ * DELETE — all but GET, HEAD and OPTIONS), by default 10 per second sustained, bursts of 30
+ * ({@link dk.samtale.platform.LimitsConfig}); over it, 429 with Retry-After. Per replica
+ * ({@link WriteLimits} says why).
  *
  * <p>
  * It lives in {@code identity}, not {@code platform}, because the limit is per caller and only identity
@@ -34,21 +28,19 @@ import dk.samtale.platform.RateLimiter;
 @ApplicationScoped
 class RequestLimits {
 
-    private final Cache<String, RateLimiter> limiters = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterAccess(Duration.ofMinutes(5)).build();
+    private static final java.util.Set<String> READS = java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD,
+            HttpMethod.OPTIONS);
     private final CurrentIdentityAssociation identities;
-    private final LimitsConfig config;
-    private final Clock clock;
+    private final WriteLimits limits;
 
-    RequestLimits(CurrentIdentityAssociation identities, LimitsConfig config, Clock clock) {
+    RequestLimits(CurrentIdentityAssociation identities, WriteLimits limits) {
         this.identities = identities;
-        this.config = config;
-        this.clock = clock;
+        this.limits = limits;
     }
 
     @ServerRequestFilter
     Uni<Response> limitWrites(ContainerRequestContext request) {
-        if (!HttpMethod.POST.equals(request.getMethod())) {
+        if (READS.contains(request.getMethod())) {
             return Uni.createFrom().nullItem();
         }
         return identities.getDeferredIdentity().<Response>map(identity -> {
@@ -56,8 +48,7 @@ class RequestLimits {
             if (key == null) {
                 return null; // unauthenticated: refused by authorisation anyway
             }
-            RateLimiter limiter = limiters.get(key,
-                    k -> new RateLimiter(config.restWritesPerSecond(), config.restWriteBurst(), clock));
+            RateLimiter limiter = limits.rest(key);
             synchronized (limiter) {
                 if (limiter.tryAcquire()) {
                     return null;

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agroal.api.AgroalDataSource;
 
+import dk.samtale.conversation.Subjects;
 import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
@@ -83,7 +84,8 @@ public class ConversationDocuments {
             UUID citizenId;
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT t.name, u.name, cv.citizen_id, ci.cpr_enc, ci.name_enc, cv.subject, cv.case_number,
-                           cv.kle_class, cv.action_facet, cv.status, coalesce(s.document_includes_cpr, false)
+                           cv.kle_class, cv.action_facet, cv.status, coalesce(s.document_includes_cpr, false),
+                           cv.subject_enc
                     FROM conversation cv JOIN tenant t ON t.id = cv.tenant_id JOIN unit u ON u.id = cv.unit_id
                     JOIN citizen ci ON ci.id = cv.citizen_id LEFT JOIN journal_settings s ON s.tenant_id = cv.tenant_id
                     WHERE cv.id = ? AND cv.tenant_id = ?""")) {
@@ -100,7 +102,7 @@ public class ConversationDocuments {
                             ? k.openOrNull(Binding.citizen(tenantId, citizenId, "cpr"), rs.getBytes(4))
                             : null;
                     name = k.openOrNull(Binding.citizen(tenantId, citizenId, "name"), rs.getBytes(5));
-                    subject = rs.getString(6);
+                    subject = Subjects.open(k, tenantId, conversationId, rs.getString(6), rs.getBytes(12));
                     caseNumber = rs.getString(7);
                     kle = rs.getString(8);
                     facet = rs.getString(9);

@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.Timer;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
+import dk.samtale.conversation.Subjects;
 import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
@@ -168,7 +169,7 @@ public class JournalSequencer implements EventConsumer {
         String actorName = null;
         try (PreparedStatement st = c.prepareStatement("""
                 SELECT cv.subject, cv.case_number, cv.kle_class, cv.action_facet, ci.cpr_enc, ci.name_enc,
-                       (SELECT name FROM staff_member WHERE id = ?)
+                       (SELECT name FROM staff_member WHERE id = ?), cv.subject_enc
                 FROM conversation cv JOIN citizen ci ON ci.id = cv.citizen_id WHERE cv.id = ?""")) {
             st.setObject(1, e.actorId());
             st.setObject(2, e.conversationId());
@@ -176,7 +177,7 @@ public class JournalSequencer implements EventConsumer {
                 if (!rs.next()) {
                     return new Batch(0, List.of(), List.of(), false); // the conversation is gone (erased)
                 }
-                subject = rs.getString(1);
+                subject = Subjects.open(k, tenantId, e.conversationId(), rs.getString(1), rs.getBytes(8));
                 caseNumber = rs.getString(2);
                 kle = rs.getString(3);
                 facet = rs.getString(4);
@@ -422,7 +423,7 @@ public class JournalSequencer implements EventConsumer {
             throws SQLException {
         Chain chain = chain(c, tenantId);
         boolean push = chain.push();
-        List<Pending> pending = pending(c, events);
+        List<Pending> pending = pending(c, tenantId, tenantKeys, events);
         if (pending.isEmpty()) {
             return new Batch(0, List.of(), List.of(), push);
         }
@@ -476,12 +477,13 @@ public class JournalSequencer implements EventConsumer {
     }
 
     /** The batch's messages, in the events' order (a message gone from the database is skipped). */
-    private List<Pending> pending(Connection c, List<LoggedEvent> events) throws SQLException {
+    private List<Pending> pending(Connection c, UUID tenantId, TenantKeys k, List<LoggedEvent> events)
+            throws SQLException {
         Map<UUID, Pending> byId = new HashMap<>();
         try (PreparedStatement st = c.prepareStatement("""
                 SELECT m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.channel,
                        m.created_at, c.subject, c.case_number, c.kle_class, c.action_facet, c.unit_id, c.citizen_id,
-                       ci.cpr_enc, ci.name_enc, s.name
+                       ci.cpr_enc, ci.name_enc, s.name, c.subject_enc
                 FROM message m
                 JOIN conversation c ON c.id = m.conversation_id
                 JOIN citizen ci ON ci.id = c.citizen_id
@@ -492,7 +494,8 @@ public class JournalSequencer implements EventConsumer {
                 while (rs.next()) {
                     Pending p = new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                             rs.getLong(3), rs.getString(4), rs.getObject(5, UUID.class), rs.getBytes(6),
-                            rs.getString(7), rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getString(9),
+                            rs.getString(7), rs.getObject(8, OffsetDateTime.class).toInstant(),
+                            Subjects.open(k, tenantId, rs.getObject(2, UUID.class), rs.getString(9), rs.getBytes(18)),
                             rs.getString(10), rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class),
                             rs.getObject(14, UUID.class), rs.getBytes(15), rs.getBytes(16), rs.getString(17));
                     byId.put(p.messageId(), p);

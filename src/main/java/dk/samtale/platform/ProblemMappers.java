@@ -59,7 +59,24 @@ class ProblemMappers {
             return respond(Problem.of(ProblemException.invalid(field(e), "must not contain U+0000"), path(uri)))
                     .build();
         }
-        return malformedJson(e, uri);
+        if (fieldNamed(e) != null) {
+            // valid JSON with a value of the wrong type ({"body": 42}): the JSON is fine, the field is
+            // not; the WebSocket answers the same (asyncapi.yaml)
+            return respond(Problem.of(ProblemException.invalid(fieldNamed(e), "has the wrong JSON type"), path(uri)))
+                    .build();
+        }
+        return malformedJson(e, uri); // the document as a whole has the wrong shape (an array, a string)
+    }
+
+    /** The innermost field name on the failure's path, or null when it failed at the top. */
+    private static String fieldNamed(JsonMappingException e) {
+        List<JsonMappingException.Reference> refs = e.getPath();
+        for (int i = refs.size() - 1; i >= 0; i--) {
+            if (refs.get(i).getFieldName() != null) {
+                return refs.get(i).getFieldName();
+            }
+        }
+        return null;
     }
 
     private static String field(JsonMappingException e) {

@@ -4,7 +4,7 @@ import java.time.Clock;
 
 /**
  * A token bucket: {@code perSecond} sustained, {@code burst} at once. Not thread-safe on purpose:
- * each caller (a socket, a user) owns one and uses it from one place at a time.
+ * its users synchronise on it (a caller's bucket is shared by the caller's sockets and requests).
  */
 public final class RateLimiter {
 

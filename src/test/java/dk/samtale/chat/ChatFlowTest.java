@@ -124,6 +124,83 @@ class ChatFlowTest {
         assertEquals(seq, counterpartRead);
     }
 
+    /**
+     * Read, delivered and typing frames name a staff actor (the citizen sees "Kirsten Kvist skriver …"),
+     * with the name the actor's own socket knows from its token; a citizen actor by id only (the staff know
+     * whose conversation it is, and citizen names travel nowhere unsealed).
+     */
+    @Test
+    void readDeliveredAndTypingFramesNameStaffActorsAndNotCitizens() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        long seq = World.send(World.staffX(), conversation, "Husk mødet");
+        try (WsClient citizen = WsClient.connect(World.citizenA());
+                WsClient caseworker = WsClient.connect(World.staffX())) {
+            citizen.send(Map.of("type", "typing", "conversationId", conversation));
+            assertTrue(caseworker.await("typing").path("sender").path("name").isNull());
+            citizen.send(Map.of("type", "delivered", "conversationId", conversation, "seq", seq));
+            assertTrue(caseworker.await("delivered").path("reader").path("name").isNull());
+            citizen.send(Map.of("type", "read", "conversationId", conversation, "seq", seq));
+            assertTrue(caseworker.await("read").path("reader").path("name").isNull());
+
+            caseworker.send(Map.of("type", "typing", "conversationId", conversation));
+            JsonNode typing = citizen.await("typing");
+            assertEquals("staff", typing.path("sender").path("kind").asText());
+            assertEquals(Api.as(World.staffX()).get("/api/v1/me").then().extract().path("name"),
+                    typing.path("sender").path("name").asText());
+        }
+    }
+
+    /**
+     * Device sync (asyncapi.yaml): a reader's read/delivered frame reaches every socket of the
+     * conversation's participants, the reader's own included, the one that sent it too, so the reader's
+     * other devices clear their unread badges. A client tells its own receipts by reader.id.
+     */
+    @Test
+    void aReadReachesTheReadersOwnSocketsToo() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        long seq = World.send(World.staffX(), conversation, "Læst?");
+        String me = Api.as(World.citizenA()).get("/api/v1/me").then().statusCode(200).extract().path("id");
+        try (WsClient phone = WsClient.connect(World.citizenA());
+                WsClient tablet = WsClient.connect(World.citizenA())) {
+            phone.send(Map.of("type", "read", "id", "r-1", "conversationId", conversation, "seq", seq));
+            JsonNode onTablet = tablet.await("read");
+            assertEquals(me, onTablet.path("reader").path("id").asText());
+            assertEquals(seq, onTablet.path("seq").asLong());
+            JsonNode echoed = phone.await("read");
+            assertEquals(me, echoed.path("reader").path("id").asText());
+            assertFalse(echoed.has("ref"), "a receipt is not an answer to the frame: it carries no ref");
+        }
+    }
+
+    /**
+     * Idempotency is per sender (asyncapi.yaml): a repeated clientMessageId, even with another body, gets
+     * the original ack and stores nothing; another sender's equal clientMessageId is another message.
+     */
+    @Test
+    void aRepeatedClientMessageIdOnTheSocketGetsTheOriginalAckEvenWithAnotherBody() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        try (WsClient citizen = WsClient.connect(World.citizenA());
+                WsClient caseworker = WsClient.connect(World.staffX())) {
+            citizen.send(Map.of("type", "send", "id", "s-1", "conversationId", conversation, "clientMessageId",
+                    "same-id", "body", "Første tekst"));
+            JsonNode first = citizen.await("ack");
+            citizen.send(Map.of("type", "send", "id", "s-2", "conversationId", conversation, "clientMessageId",
+                    "same-id", "body", "Anden tekst"));
+            JsonNode repeat = citizen.await("ack");
+            assertEquals("s-2", repeat.path("ref").asText());
+            assertEquals(first.path("messageId"), repeat.path("messageId"));
+            assertEquals(first.path("seq"), repeat.path("seq"));
+            assertEquals(first.path("createdAt"), repeat.path("createdAt"));
+
+            caseworker.send(Map.of("type", "send", "id", "s-3", "conversationId", conversation, "clientMessageId",
+                    "same-id", "body", "Fra sagsbehandleren"));
+            assertEquals(2, caseworker.await("ack").path("seq").asLong());
+        }
+        List<Object> bodies = Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages")
+                .then().statusCode(200).extract().path("items.body");
+        assertEquals(List.of("Første tekst", "Fra sagsbehandleren"), bodies);
+    }
+
     @Test
     void pingIsAnsweredWithPong() {
         try (WsClient citizen = WsClient.connect(World.citizenA())) {

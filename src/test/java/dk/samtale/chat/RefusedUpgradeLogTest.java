@@ -28,7 +28,7 @@ import dk.samtale.testing.WsClient;
 @QuarkusTest
 class RefusedUpgradeLogTest {
 
-    private static final Path LOG = Path.of("target/test-service.log");
+    static final Path LOG = Path.of("target/test-service.log");
     private static final int UPGRADES = 1_000;
 
     @Test
@@ -62,7 +62,8 @@ class RefusedUpgradeLogTest {
         }
     }
 
-    private static String tail(long from) throws Exception {
+    /** What the service log gained since it was {@code from} bytes long. */
+    static String tail(long from) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(LOG.toFile(), "r")) {
             byte[] bytes = new byte[(int) (f.length() - from)];
             f.seek(from);

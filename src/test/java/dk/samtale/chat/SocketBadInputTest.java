@@ -115,8 +115,21 @@ class SocketBadInputTest {
             assertError(ws, "invalid-field", "client-id-too-long");
             ws.send(send("body-number", conversation, "x-4", 42));
             assertError(ws, "invalid-field", "body-number");
+            assertStillUsable(ws, conversation);
+        }
+        assertEquals(1, history(World.citizenA(), conversation).size());
+    }
+
+    /** The same rule as REST: a missing or null body is an empty message, whatever the type of the frame. */
+    @Test
+    void sendWithAMissingOrNullBodyIsBodyEmptyAsOnRest() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        try (WsClient ws = WsClient.connect(World.citizenA())) {
             ws.send(send("no-body", conversation, "x-5", null));
-            assertError(ws, "invalid-field", "no-body");
+            assertError(ws, "body-empty", "no-body");
+            ws.sendRaw("{\"type\":\"send\",\"id\":\"null-body\",\"conversationId\":\"" + conversation
+                    + "\",\"clientMessageId\":\"x-6\",\"body\":null}");
+            assertError(ws, "body-empty", "null-body");
             assertStillUsable(ws, conversation);
         }
         assertEquals(1, history(World.citizenA(), conversation).size());

@@ -36,7 +36,8 @@ class SocketLimitsTest {
 
     @Test
     void floodingIsAnsweredWithRateLimitedForEachDroppedFrameAndTheSocketRecovers() throws Exception {
-        try (WsClient ws = WsClient.connect(World.citizenA())) {
+        // a caller of its own: the limit is per caller, and other tests must not share its bucket
+        try (WsClient ws = WsClient.connect(freshCaller())) {
             Set<String> sent = new HashSet<>();
             for (int i = 0; i < 100; i++) {
                 String id = "flood-" + i;
@@ -74,9 +75,54 @@ class SocketLimitsTest {
     }
 
     @Test
+    void oneCallerOnSeveralSocketsIsLimitedInTotal() throws Exception {
+        // issue 14 item 3: the limit was per socket, so one user on 8 sockets stored 188 msg/s
+        String caller = Tokens.staff("testby", "sockets-" + UUID.randomUUID(), "Mads Mange", "unit-x");
+        List<WsClient> sockets = new ArrayList<>();
+        try {
+            for (int s = 0; s < 4; s++) {
+                sockets.add(WsClient.connect(caller));
+            }
+            // 40 frames per socket: under the burst of 60 for any one socket, 160 for the caller
+            for (int i = 0; i < 40; i++) {
+                for (int s = 0; s < sockets.size(); s++) {
+                    sockets.get(s).send(Map.of("type", "ping", "id", "s" + s + "-" + i));
+                }
+            }
+            int pongs = 0;
+            int limited = 0;
+            for (WsClient ws : sockets) {
+                for (int i = 0; i < 40; i++) {
+                    JsonNode f = next(ws);
+                    if ("pong".equals(f.path("type").asText())) {
+                        pongs++;
+                    } else {
+                        assertEquals("rate-limited", f.path("code").asText(), () -> "unexpected frame " + f);
+                        assertTrue(f.path("retryAfterSeconds").asInt() >= 1, () -> "no retry hint in " + f);
+                        limited++;
+                    }
+                }
+            }
+            final int answered = pongs;
+            assertTrue(limited > 0, () -> "160 frames at once over 4 sockets of one caller were not limited");
+            // at least the caller's burst; the rest is what refilled while the frames arrived
+            assertTrue(pongs >= 60, () -> "the burst of 60 was not honoured: " + answered + " pongs");
+        } finally {
+            sockets.forEach(WsClient::close);
+        }
+        // another caller is not limited by this one
+        try (WsClient other = WsClient.connect(World.staffX2())) {
+            other.send(Map.of("type", "ping", "id", "other"));
+            assertEquals("pong", next(other).path("type").asText());
+        }
+    }
+
+    @Test
     void aSendDroppedByTheRateLimitIsNotStoredAndCanBeRetriedWithTheSameClientMessageId() throws Exception {
-        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
-        try (WsClient ws = WsClient.connect(World.citizenA())) {
+        String citizen = Tokens.citizen("testby", "0404" + (100_000 + new java.util.Random().nextInt(900_000)),
+                "Frede Flod");
+        String conversation = World.openConversation(citizen, World.UNIT_X);
+        try (WsClient ws = WsClient.connect(citizen)) {
             // well over the burst of 60, yet far from the 200 refusals that close the socket
             for (int i = 0; i < 120; i++) {
                 ws.send(Map.of("type", "ping", "id", "burn-" + i));
@@ -86,7 +132,7 @@ class SocketLimitsTest {
             JsonNode dropped = ws.await(f -> "dropped-send".equals(f.path("ref").asText()), "answer to dropped-send");
             assertEquals("error", dropped.path("type").asText(), () -> "the send was not dropped: " + dropped);
             assertEquals("rate-limited", dropped.path("code").asText());
-            assertEquals(0, history(World.citizenA(), conversation).size());
+            assertEquals(0, history(citizen, conversation).size());
 
             Thread.sleep(1000L * Math.max(1, dropped.path("retryAfterSeconds").asInt()) + 500);
             ws.send(SocketAssertions.send("retried-send", conversation, clientMessageId, "kommer igennem senere"));
@@ -94,12 +140,12 @@ class SocketLimitsTest {
             assertEquals("ack", ack.path("type").asText(), () -> "the retry was not acknowledged: " + ack);
             assertEquals(1, ack.path("seq").asLong());
         }
-        assertEquals(1, history(World.citizenA(), conversation).size());
+        assertEquals(1, history(citizen, conversation).size());
     }
 
     @Test
     void persistentFloodingClosesTheSocketWith1008() throws Exception {
-        try (WsClient ws = WsClient.connect(World.citizenA())) {
+        try (WsClient ws = WsClient.connect(freshCaller())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             int sent = 0;
             // a client that ignores rate-limited errors and keeps sending ~200 frames per second
@@ -227,5 +273,9 @@ class SocketLimitsTest {
         assertEquals(401, WsClient.upgradeStatus(WsClient.options().addHeader("Authorization", "Bearer " + orphan)));
         Api.as(orphan).get("/api/v1/me").then().statusCode(401).contentType("application/problem+json")
                 .body("code", org.hamcrest.Matchers.equalTo("unauthorized"));
+    }
+
+    private static String freshCaller() {
+        return Tokens.staff("testby", "flood-" + UUID.randomUUID(), "Flemming Flod", "unit-x");
     }
 }

@@ -214,8 +214,8 @@ class ConversationLifecycleTest {
         String id = World.openConversation(World.citizenA(), World.UNIT_X);
         invalidField(Api.as(World.staffX()).body("{\"staffId\":\"not-a-uuid\"}").post(conversation(id) + "/assign")
                 .then(), "staffId");
-        problem(Api.as(World.staffX()).body("{\"staffId\":42}").post(conversation(id) + "/assign").then(), 400,
-                "malformed-json");
+        invalidField(Api.as(World.staffX()).body("{\"staffId\":42}").post(conversation(id) + "/assign").then(),
+                "staffId");
         Api.as(World.staffX()).get(conversation(id)).then().statusCode(200).body("assignee", nullValue());
     }
 
@@ -303,6 +303,15 @@ class ConversationLifecycleTest {
                 .post(CONVERSATIONS).then(), "subject");
         Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", "s".repeat(200)))
                 .post(CONVERSATIONS).then().statusCode(201).body("subject", equalTo("s".repeat(200)));
+    }
+
+    @Test
+    void subjectLengthCountsCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", emoji.repeat(200)))
+                .post(CONVERSATIONS).then().statusCode(201).body("subject", equalTo(emoji.repeat(200)));
+        invalidField(Api.as(World.citizenA()).body(Map.of("unitId", World.UNIT_X, "subject", emoji.repeat(201)))
+                .post(CONVERSATIONS).then(), "subject");
     }
 
     @Test

@@ -54,6 +54,31 @@ class FanoutAcrossReplicasTest {
         }
     }
 
+    /** A typing notice or receipt from a staff member's socket on another replica names them there too. */
+    @Test
+    void typingAndReadNotifiedByAnotherReplicaNameTheStaffMember() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        String staffId = Api.as(World.staffX()).get("/api/v1/me").then().extract().path("id");
+        String citizenId = Api.as(World.citizenA()).get("/api/v1/me").then().extract().path("id");
+        try (WsClient citizen = WsClient.connect(World.citizenA())) {
+            notifyAsAnotherReplica("""
+                    {"t":"y","tn":"%s","u":"%s","ci":"%s","c":"%s","ak":"staff","a":"%s","an":"Kirsten Kvist"}"""
+                    .formatted(TESTBY, World.UNIT_X, citizenId, conversation, staffId));
+            assertEquals("Kirsten Kvist", citizen.await("typing").path("sender").path("name").asText());
+            commitElsewhere(conversation, citizenId, 1, "læst");
+            notifyAsAnotherReplica(
+                    """
+                            {"t":"r","tn":"%s","u":"%s","ci":"%s","c":"%s","ak":"staff","a":"%s","s":1,"an":"Kirsten Kvist"}"""
+                            .formatted(TESTBY, World.UNIT_X, citizenId, conversation, staffId));
+            assertEquals("Kirsten Kvist", citizen.await("read").path("reader").path("name").asText());
+        }
+    }
+
+    private void notifyAsAnotherReplica(String event) {
+        String payload = "{\"o\":\"" + UUID.randomUUID() + "\",\"e\":[" + event.strip() + "]}";
+        pool.preparedQuery("SELECT pg_notify('samtale_events', $1)").execute(Tuple.of(payload)).await().indefinitely();
+    }
+
     private UUID commitElsewhere(String conversation, String citizenId, long seq, String body) {
         UUID id = UUID.randomUUID();
         TenantKeys tenantKeys = keys.tenant(TESTBY).await().indefinitely();

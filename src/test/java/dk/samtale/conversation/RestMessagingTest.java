@@ -150,10 +150,27 @@ class RestMessagingTest {
         JsonPath past = page(World.citizenA(), id, "after=7");
         assertEquals(List.of(), seqsOf(past));
         assertEquals(false, past.getBoolean("hasMore"));
-        // without after or before: from the start, default limit 50
+        // without after or before: the newest 50 (here all of them), ascending
         JsonPath all = page(World.staffX(), id, "");
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), seqsOf(all));
         assertEquals(false, all.getBoolean("hasMore"));
+    }
+
+    /**
+     * A client opening a conversation wants the newest messages first, not the oldest: with neither after
+     * nor before the page is the newest (as if before = the end), ascending; it pages back with before =
+     * the first seq it holds.
+     */
+    @Test
+    void withoutAfterOrBeforeThePageIsTheNewestAscendingAndPagesBackWithBefore() {
+        String id = conversationWith(7);
+        JsonPath newest = page(World.citizenA(), id, "limit=3");
+        assertEquals(List.of(5, 6, 7), seqsOf(newest));
+        assertTrue(newest.getBoolean("hasMore"));
+        JsonPath back = page(World.citizenA(), id, "before=5&limit=3");
+        assertEquals(List.of(2, 3, 4), seqsOf(back));
+        assertTrue(back.getBoolean("hasMore"));
+        assertEquals(List.of(1), seqsOf(page(World.citizenA(), id, "before=2&limit=3")));
     }
 
     @Test
@@ -258,8 +275,9 @@ class RestMessagingTest {
         invalidField(Api.as(World.citizenA()).body("{\"seq\":-1}").post(conversation(id) + "/read").then(), "seq");
         problem(Api.as(World.citizenA()).body("{\"seq\":").post(conversation(id) + "/read").then(), 400,
                 "malformed-json");
-        problem(Api.as(World.citizenA()).body("{\"seq\":\"two\"}").post(conversation(id) + "/read").then(), 400,
-                "malformed-json");
+        // valid JSON, wrong type: the field is invalid, the JSON is not malformed (as on the WebSocket)
+        invalidField(Api.as(World.citizenA()).body("{\"seq\":\"two\"}").post(conversation(id) + "/read").then(),
+                "seq");
         assertEquals(0, view(World.citizenA(), id).getInt("readSeq"));
         assertEquals(0, view(World.staffX(), id).getInt("counterpartReadSeq"));
     }
@@ -334,27 +352,28 @@ class RestMessagingTest {
     }
 
     @Test
-    void missingBodyFieldIsABadRequest() {
+    void aMissingOrNullBodyFieldIsBodyEmptyAsOnTheWebSocket() {
         String id = conversationWithOneMessage();
-        Response r = Api.as(World.citizenA()).body("{\"clientMessageId\":\"" + newClientMessageId() + "\"}")
-                .post(messages(id));
-        assertEquals(400, r.statusCode());
-        String code = r.then().contentType("application/problem+json").extract().path("code");
-        assertTrue(List.of("invalid-field", "body-empty").contains(code), code);
+        problem(post(World.citizenA(), id, "{\"clientMessageId\":\"" + newClientMessageId() + "\"}"), 400,
+                "body-empty");
+        problem(post(World.citizenA(), id, "{\"clientMessageId\":\"" + newClientMessageId() + "\",\"body\":null}"),
+                400, "body-empty");
         assertStillOneMessage(id);
     }
 
     @Test
-    void wrongJsonTypesAreRefusedWithMalformedJson() {
+    void wrongJsonTypesAreInvalidFieldNamingTheFieldAsOnTheWebSocket() {
         String id = conversationWithOneMessage();
         String cmid = newClientMessageId();
         for (String json : List.of("{\"clientMessageId\":\"" + cmid + "\",\"body\":42}",
                 "{\"clientMessageId\":\"" + cmid + "\",\"body\":true}",
                 "{\"clientMessageId\":\"" + cmid + "\",\"body\":{\"text\":\"Hej\"}}",
-                "{\"clientMessageId\":\"" + cmid + "\",\"body\":[\"Hej\"]}",
-                "{\"clientMessageId\":12345,\"body\":\"Hej\"}")) {
-            problem(post(World.citizenA(), id, json), 400, "malformed-json");
+                "{\"clientMessageId\":\"" + cmid + "\",\"body\":[\"Hej\"]}")) {
+            invalidField(post(World.citizenA(), id, json), "body");
         }
+        invalidField(post(World.citizenA(), id, "{\"clientMessageId\":12345,\"body\":\"Hej\"}"), "clientMessageId");
+        // a document of the wrong shape as a whole names no field: malformed
+        problem(post(World.citizenA(), id, "\"Hej\""), 400, "malformed-json");
         assertStillOneMessage(id);
     }
 

@@ -47,6 +47,9 @@ class EncryptionAtRestTest {
     @Inject
     ReencryptionJob job;
 
+    @Inject
+    dk.samtale.conversation.SubjectSealing sealing;
+
     @Test
     void aDumpOfEveryColumnOfEveryTableHoldsNoMessageTextCprOrName() {
         String marker = "HEMMELIGT-" + UUID.randomUUID();
@@ -55,6 +58,18 @@ class EncryptionAtRestTest {
         String citizen = Tokens.citizen("testby", cpr, name);
         String conversation = World.openConversation(citizen, World.UNIT_X);
         World.send(citizen, conversation, marker + " via REST");
+        // issue 14 item 7: citizens type names and CPR numbers into subjects
+        String subjectCpr = "3" + String.format("%09d", (long) (Math.random() * 1_000_000_000L));
+        String subjectMarker = "Emnemarkør" + UUID.randomUUID().toString().substring(0, 8);
+        String subject = subjectMarker + " om mit CPR " + subjectCpr;
+        String withSubject = Api.as(citizen).body(Map.of("unitId", World.UNIT_X, "subject", subject))
+                .post("/api/v1/conversations").then().statusCode(201).body("subject", equalTo(subject)).extract()
+                .path("id");
+        Api.as(World.staffX()).get("/api/v1/conversations/" + withSubject).then().statusCode(200)
+                .body("subject", equalTo(subject));
+        // the inbox search still finds it by subject (opened and matched in memory, like names)
+        Api.as(World.staffX()).get("/api/v1/conversations?q=" + subjectMarker).then().statusCode(200)
+                .body("items.id", hasItem(withSubject));
         try (WsClient socket = WsClient.connect(citizen)) {
             socket.send(Map.of("type", "send", "conversationId", conversation, "clientMessageId", "enc-ws", "body",
                     marker + " via WebSocket"));
@@ -76,7 +91,7 @@ class EncryptionAtRestTest {
                 .body("items.body", hasItem(marker + " rettet"))
                 .body("items.correction.reason", hasItem(marker + " begrundelse"));
 
-        List<String> secrets = List.of(marker, cpr, name);
+        List<String> secrets = List.of(marker, cpr, name, subjectCpr, subjectMarker);
         List<String> tables = pool.query("""
                 SELECT table_name FROM information_schema.tables
                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE'""").execute().await().indefinitely()
@@ -94,6 +109,26 @@ class EncryptionAtRestTest {
                 }
             }
         }
+    }
+
+    @Test
+    void subjectsWrittenBeforeTheyWereSealedAreReadableAndSealedAtStart() {
+        String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        String old = "Gammelt emne " + UUID.randomUUID();
+        // a row as V11 left it: the subject in clear, nothing sealed
+        pool.preparedQuery("UPDATE conversation SET subject = $2, subject_enc = NULL WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(conversation), old)).await().indefinitely();
+        Api.as(World.staffX()).get("/api/v1/conversations/" + conversation).then().statusCode(200)
+                .body("subject", equalTo(old));
+
+        assertTrue(sealing.sealAll().await().indefinitely() >= 1);
+        assertEquals(0L, pool.query("SELECT count(*) FROM conversation WHERE subject IS NOT NULL").execute().await()
+                .indefinitely().iterator().next().getLong(0), "no subject left in clear");
+        assertFalse(pool.preparedQuery("SELECT t::text FROM conversation t WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(conversation))).await().indefinitely().iterator().next()
+                .getString(0).contains(old), "the old subject is still in clear");
+        Api.as(World.citizenA()).get("/api/v1/conversations/" + conversation).then().statusCode(200)
+                .body("subject", equalTo(old));
     }
 
     @Test

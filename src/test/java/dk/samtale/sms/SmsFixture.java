@@ -56,6 +56,8 @@ final class SmsFixture {
 
     static Citizen citizenWithPhone() {
         Citizen c = citizenWithoutPhone();
+        // only staff of a unit that talks with the citizen may set the number
+        World.openConversation(c.token(), World.UNIT_X);
         Api.as(World.staffX()).body(Map.of("phone", c.phone())).put(phoneOf(c.id())).then().statusCode(200);
         return c;
     }

@@ -212,6 +212,7 @@ class SmsNoticeTest {
         Api.as(World.staffX()).get(SmsFixture.phoneOf(c.id())).then().statusCode(200).body("verified", equalTo(true));
         // a number belongs to one citizen of a tenant
         SmsFixture.Citizen other = SmsFixture.citizenWithoutPhone();
+        World.openConversation(other.token(), World.UNIT_X);
         Api.as(World.staffX()).body(Map.of("phone", c.phone())).put(SmsFixture.phoneOf(other.id())).then()
                 .statusCode(409).body("code", equalTo("phone-in-use"));
     }

@@ -160,6 +160,22 @@ public final class WsClient implements AutoCloseable {
         socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().join();
     }
 
+    /** Sends one binary frame (the protocol is text only: the server closes with 1003). */
+    public void sendBinary(byte[] data) {
+        socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(data)).toCompletionStage().toCompletableFuture()
+                .join();
+    }
+
+    /**
+     * Sends raw bytes as one frame of a text message, unchecked (to send bytes that are not UTF-8): the
+     * first frame is a text frame, later ones continuation frames; {@code last} ends the message.
+     */
+    public void sendTextBytes(byte[] bytes, boolean first, boolean last) {
+        socket.writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(
+                first ? io.vertx.core.http.WebSocketFrameType.TEXT : io.vertx.core.http.WebSocketFrameType.CONTINUATION,
+                bytes, last)).toCompletionStage().toCompletableFuture().join();
+    }
+
     /** The next frame of this type (frames of other types before it are dropped). */
     public JsonNode await(String type) {
         return await(f -> type.equals(f.path("type").asText()), type);

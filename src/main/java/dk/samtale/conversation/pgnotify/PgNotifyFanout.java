@@ -67,9 +67,9 @@ public class PgNotifyFanout implements Fanout {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s, String k, String au,
-            Map<String, Object> f) {
+            Map<String, Object> f, String an) {
         Wire(String t, UUID tn, UUID u, UUID ci, UUID c, UUID m, String ak, UUID a, Long s) {
-            this(t, tn, u, ci, c, m, ak, a, s, null, null, null);
+            this(t, tn, u, ci, c, m, ak, a, s, null, null, null, null);
         }
     }
 
@@ -243,16 +243,19 @@ public class PgNotifyFanout implements Fanout {
                     null, p.message().seq());
         }
         if (event instanceof ConversationEvent.CursorMoved m) {
+            // an: a staff actor's display name, from the token of the socket that sent the frame (no lookup on
+            // either side); citizens' names never go into the notification queue (MessageService.signalActor)
             return new Wire(m.cursor() == ConversationEvent.Cursor.read ? "r" : "d", r.tenantId(), r.unitId(),
-                    r.citizenId(), r.conversationId(), null, m.reader().kind().name(), m.reader().id(), m.seq());
+                    r.citizenId(), r.conversationId(), null, m.reader().kind().name(), m.reader().id(), m.seq(), null,
+                    null, null, m.reader().name());
         }
         if (event instanceof ConversationEvent.Typing t) {
             return new Wire("y", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null,
-                    t.sender().kind().name(), t.sender().id(), null);
+                    t.sender().kind().name(), t.sender().id(), null, null, null, null, t.sender().name());
         }
         if (event instanceof ConversationEvent.FeatureEvent f) {
             return new Wire("x", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null, null, null, null,
-                    f.type(), f.audience().name(), f.fields());
+                    f.type(), f.audience().name(), f.fields(), null);
         }
         return new Wire("c", r.tenantId(), r.unitId(), r.citizenId(), r.conversationId(), null, null, null, null);
     }
@@ -274,6 +277,6 @@ public class PgNotifyFanout implements Fanout {
     }
 
     private static Actor actor(Wire w) {
-        return new Actor(Actor.ActorKind.valueOf(w.ak()), w.a(), null);
+        return new Actor(Actor.ActorKind.valueOf(w.ak()), w.a(), w.an());
     }
 }
