@@ -242,7 +242,7 @@ public class JournalSequencer implements EventConsumer {
         try (PreparedStatement st = c.prepareStatement("""
                 SELECT cv.subject, cv.case_number, cv.kle_class, cv.action_facet, ci.cpr_enc, ci.name_enc,
                        (SELECT name FROM staff_member WHERE id = ?), m.sender_kind, m.channel, je.position, je.id,
-                       mc.body_enc, mc.reason_enc
+                       mc.body_enc, mc.reason_enc, cv.subject_enc
                 FROM message m
                 JOIN conversation cv ON cv.id = m.conversation_id
                 JOIN citizen ci ON ci.id = cv.citizen_id
@@ -281,7 +281,8 @@ public class JournalSequencer implements EventConsumer {
                 } else {
                     body = Revision.retracted(actorName, refersTo.position());
                 }
-                final String subject = rs.getString(1), cn = rs.getString(2), kc = rs.getString(3),
+                final String subject = Subjects.open(k, tenantId, e.conversationId(), rs.getString(1),
+                        rs.getBytes(14)), cn = rs.getString(2), kc = rs.getString(3),
                         af = rs.getString(4), fbody = body, fbodyError = bodyError, freason = reason;
                 JournalDocument.Author author = new JournalDocument.Author(e.actorKind(), e.actorId(), actorName);
                 long seq = e.seq() == null ? 0 : e.seq();
