@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.ConversationService;
 import dk.samtale.conversation.Message;
+import dk.samtale.conversation.MessageRevisions;
 import dk.samtale.conversation.MessageService;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.CallerKind;
@@ -73,11 +74,14 @@ public class ChatSocket {
     private final Counter framesIn;
     private final DeliveryMetrics deliveryMetrics;
     private final java.util.Map<String, dk.samtale.conversation.EventDetail> details;
+    private final MessageRevisions revisions;
 
     ChatSocket(SecurityIdentity identity, CallerResolver callers, WriteLimits limits, ChatRegistry registry,
             MessageService messages,
             ConversationService conversations, ObjectMapper json, Clock clock, Vertx vertx, MeterRegistry metrics,
-            jakarta.enterprise.inject.Instance<dk.samtale.conversation.EventDetail> details) {
+            jakarta.enterprise.inject.Instance<dk.samtale.conversation.EventDetail> details,
+            MessageRevisions revisions) {
+        this.revisions = revisions;
         // one map for every socket: the features that detail their own events (e.g. the inbox's notes)
         this.details = details.stream().collect(java.util.stream.Collectors
                 .toUnmodifiableMap(dk.samtale.conversation.EventDetail::type, d -> d));
@@ -181,6 +185,18 @@ public class ChatSocket {
             c.resume(r);
         } else if (frame instanceof ClientFrame.Ping p) {
             c.sendNow(new ServerFrame.Pong(p.id()));
+        } else if (frame instanceof ClientFrame.Retract r) {
+            // answered on this socket with ref; the conversation's other sockets get the frame without it
+            run(c, r, r.conversationId(), () -> revisions.retract(caller, r.conversationId(), r.messageId())
+                    .invoke(done -> c.sendNow(ServerFrame.feature(MessageRevisions.RETRACTED, r.id(),
+                            r.conversationId(), MessageRevisions.fields(done)))),
+                    null);
+        } else if (frame instanceof ClientFrame.Correct k) {
+            run(c, k, k.conversationId(), () -> revisions.correct(caller, k.conversationId(), k.messageId(),
+                    k.body(), k.reason())
+                    .invoke(m -> c.sendNow(ServerFrame.feature(MessageRevisions.CORRECTED, k.id(), k.conversationId(),
+                            java.util.Map.of("message", m)))),
+                    null);
         }
     }
 

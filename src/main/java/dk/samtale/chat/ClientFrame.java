@@ -47,6 +47,18 @@ sealed interface ClientFrame {
     record Ping(String id) implements ClientFrame {
     }
 
+    /** The sender takes a message back (while unread, within the window). */
+    record Retract(String id, UUID conversationId, UUID messageId) implements ClientFrame {
+    }
+
+    /** Staff correct their own message (berigtigelse): the new text and why. */
+    record Correct(String id, UUID conversationId, UUID messageId, String body, String reason) implements ClientFrame {
+        @Override
+        public String toString() {
+            return "Correct[" + id + "]"; // never the text
+        }
+    }
+
     /** Thrown for a frame that cannot be parsed; carries the frame's id when it could be read. */
     final class Invalid extends RuntimeException {
         final String ref;
@@ -81,6 +93,9 @@ sealed interface ClientFrame {
                 case "typing" -> new Typing(id, uuid(node, "conversationId"));
                 case "resume" -> new Resume(id, cursors(node));
                 case "ping" -> new Ping(id);
+                case "retract" -> new Retract(id, uuid(node, "conversationId"), uuid(node, "messageId"));
+                case "correct" -> new Correct(id, uuid(node, "conversationId"), uuid(node, "messageId"),
+                        text(node, "body"), text(node, "reason"));
                 default -> throw new ProblemException(ErrorCode.UNKNOWN_FRAME_TYPE,
                         "Unknown frame type; see asyncapi.yaml for the frames this server accepts");
             };

@@ -81,6 +81,16 @@ sealed interface ServerFrame {
         }
     }
 
+    /** A feature frame answering one client frame: {@code type}, {@code ref}, {@code conversationId}, fields. */
+    static FeatureFrame feature(String type, String ref, UUID conversationId, Map<String, Object> fields) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("type", type);
+        body.put("ref", ref);
+        body.put("conversationId", conversationId);
+        body.putAll(fields);
+        return new FeatureFrame(body);
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(String type, @JsonInclude(JsonInclude.Include.ALWAYS) String ref, String code, String message,
             UUID conversationId, Integer retryAfterSeconds) implements ServerFrame {

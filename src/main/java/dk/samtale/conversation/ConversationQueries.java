@@ -35,22 +35,26 @@ class ConversationQueries {
                    c.updated_at, c.channel_policy, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
                    c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
-                       AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4) AS unread,
+                       AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4 AND m.retracted_at IS NULL) AS unread,
                    (SELECT coalesce(max(r.read_seq), 0) FROM read_cursor r WHERE r.conversation_id = c.id
                        AND r.reader_kind <> $5) AS counterpart_read_seq,
                    (SELECT coalesce(max(greatest(r.delivered_seq, r.read_seq)), 0) FROM read_cursor r
                        WHERE r.conversation_id = c.id AND r.reader_kind <> $5) AS counterpart_delivered_seq,
                    CASE WHEN c.status = 'open' THEN (SELECT min(w.created_at) FROM message w
-                       WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen'
+                       WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen' AND w.retracted_at IS NULL
                        AND w.seq > coalesce((SELECT max(a.seq) FROM message a
                            WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0)) END AS waiting_since,
                    lm.id AS last_id, lm.seq AS last_seq_of, lm.sender_kind AS last_sender_kind, lm.sender_id AS last_sender_id,
-                   lm.body_enc AS last_body_enc, ls.name AS last_sender_name
+                   lm.body_enc AS last_body_enc, ls.name AS last_sender_name, lm.retracted_at AS last_retracted_at,
+                   lm.correction AS last_correction,
+                   (SELECT mc.body_enc FROM message_correction mc WHERE lm.correction IS NOT NULL
+                       AND mc.message_id = lm.id AND mc.version = lm.correction) AS last_correction_enc
             FROM conversation c
             JOIN unit u ON u.id = c.unit_id
             JOIN citizen ci ON ci.id = c.citizen_id
             LEFT JOIN staff_member s ON s.id = c.assignee_id
-            LEFT JOIN LATERAL (SELECT m.id, m.seq, m.sender_kind, m.sender_id, m.body_enc FROM message m
+            LEFT JOIN LATERAL (SELECT m.id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.retracted_at,
+                    m.correction FROM message m
                 WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) lm ON true
             LEFT JOIN staff_member ls ON ls.id = lm.sender_id AND lm.sender_kind = 'staff'
             LEFT JOIN read_cursor rc ON rc.conversation_id = c.id AND rc.reader_id = $4
@@ -140,7 +144,7 @@ class ConversationQueries {
                        count(*) FILTER (WHERE c.status = 'open') AS open,
                        count(*) FILTER (WHERE c.status = 'closed') AS closed,
                        count(*) FILTER (WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM message w
-                           WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen'
+                           WHERE w.conversation_id = c.id AND w.sender_kind = 'citizen' AND w.retracted_at IS NULL
                            AND w.seq > coalesce((SELECT max(a.seq) FROM message a
                                WHERE a.conversation_id = c.id AND a.sender_kind = 'staff'), 0))) AS awaiting
                 FROM conversation c WHERE c.tenant_id = $1 AND c.unit_id = ANY($2)""")
@@ -248,6 +252,9 @@ class ConversationQueries {
                 Times.instant(r.getOffsetDateTime("waiting_since")), lastMessage(r, keys, tenantId, citizenName));
     }
 
+    /** What the list shows for a newest message its sender retracted. */
+    static final String RETRACTED_PREVIEW = "Beskeden blev trukket tilbage";
+
     private static ConversationView.LastMessage lastMessage(Row r, TenantKeys keys, UUID tenantId,
             String citizenName) {
         UUID id = r.getUUID("last_id");
@@ -261,10 +268,18 @@ class ConversationQueries {
             case "staff" -> r.getString("last_sender_name");
             default -> null;
         };
-        var enc = r.getBuffer("last_body_enc");
-        String body = enc == null
-                ? null
-                : keys.openOrNull(dk.samtale.crypto.Binding.messageBody(tenantId, id), enc.getBytes());
+        Integer correction = r.getInteger("last_correction");
+        var enc = r.getBuffer(correction == null ? "last_body_enc" : "last_correction_enc");
+        String body;
+        if (r.getValue("last_retracted_at") != null) {
+            body = RETRACTED_PREVIEW; // the text is gone from every view
+        } else if (enc == null) {
+            body = null;
+        } else {
+            body = keys.openOrNull(correction == null
+                    ? dk.samtale.crypto.Binding.messageBody(tenantId, id)
+                    : dk.samtale.crypto.Binding.messageCorrection(tenantId, id, correction, "body"), enc.getBytes());
+        }
         return new ConversationView.LastMessage(r.getLong("last_seq_of"), kind,
                 new ConversationView.Ref(sender, name), ConversationView.LastMessage.preview(body));
     }

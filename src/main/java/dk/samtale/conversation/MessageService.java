@@ -265,7 +265,7 @@ public class MessageService {
     }
 
     /** Only whitespace, in Unicode's sense: also no-break spaces, which String.isBlank lets through. */
-    private static boolean isBlank(String body) {
+    static boolean isBlank(String body) {
         return body.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
@@ -281,6 +281,15 @@ public class MessageService {
         if (clientMessageId == null || !CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
             throw ProblemException.invalid("clientMessageId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         }
+        checkBody(body, mayBeEmpty);
+    }
+
+    /** A body as a message may have it (also a correction's): not blank, at most {@link #MAX_BODY}. */
+    static void checkBody(String body) {
+        checkBody(body, false);
+    }
+
+    private static void checkBody(String body, boolean mayBeEmpty) {
         if (body == null || (!mayBeEmpty && isBlank(body))) {
             throw new ProblemException(ErrorCode.BODY_EMPTY, "The message body is empty");
         }

@@ -55,12 +55,16 @@ class MessageStore {
     private static final String COLUMNS = """
             m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.client_message_id, m.body_enc, m.channel,
             m.created_at, c.tenant_id, s.name AS staff_name, ci.name_enc AS citizen_name_enc, m.sms_allowed,
-            m.attachment_ids""";
+            m.attachment_ids, m.retracted_at, m.correction, mc.body_enc AS correction_body_enc,
+            mc.reason_enc AS correction_reason_enc, mc.created_at AS corrected_at""";
+    // the newest correction, joined only for a corrected message (m.correction is null for all others)
     private static final String FROM = """
             FROM message m
             JOIN conversation c ON c.id = m.conversation_id
             LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
-            LEFT JOIN citizen ci ON m.sender_kind = 'citizen' AND ci.id = m.sender_id""";
+            LEFT JOIN citizen ci ON m.sender_kind = 'citizen' AND ci.id = m.sender_id
+            LEFT JOIN message_correction mc ON m.correction IS NOT NULL AND mc.message_id = m.id
+                AND mc.version = m.correction""";
 
     // Takes the next seq under the conversation's row lock and inserts the message and its one event, all or
     // nothing. The WHERE clause is the authorisation: the sender must be the conversation's citizen or a
@@ -157,7 +161,7 @@ class MessageStore {
                             Row row = rows.iterator().next();
                             Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"),
                                     draft.sender(), draft.clientMessageId(), draft.body(), null, draft.channel(),
-                                    draft.createdAt(), draft.smsAllowed(), null, null, linked);
+                                    draft.createdAt(), draft.smsAllowed(), null, null, linked, null, null);
                             return (Outcome) new Outcome.Stored(stored, new Route(tenantId, row.getUUID("unit_id"),
                                     row.getUUID("citizen_id"), draft.conversationId()));
                         }))))
@@ -308,7 +312,10 @@ class MessageStore {
             described.forEach(all::putAll);
             // callers reorder the list in place
             List<Message> out = new ArrayList<>(list.size());
-            list.forEach(m -> out.add(all.containsKey(m.id()) ? m.withAttachments(all.get(m.id())) : m));
+            // a retracted message shows no files, as it shows no text
+            list.forEach(m -> out.add(all.containsKey(m.id()) && m.retractedAt() == null
+                    ? m.withAttachments(all.get(m.id()))
+                    : m));
             return out;
         });
     }
@@ -321,16 +328,38 @@ class MessageStore {
         String senderName = kind == Actor.ActorKind.citizen
                 ? keys.openOrNull(Binding.citizen(tenant, senderId, "name"), bytes(r, "citizen_name_enc"))
                 : r.getString("staff_name");
+        java.time.Instant retractedAt = Times.instant(r.getOffsetDateTime("retracted_at"));
         String body = null;
         String bodyError = null;
-        try {
-            body = keys.open(Binding.messageBody(tenant, id), bytes(r, "body_enc"));
-        } catch (Unreadable e) {
-            bodyError = e.reason().code();
+        Message.Correction correction = null;
+        if (retractedAt == null) {
+            try {
+                body = keys.open(Binding.messageBody(tenant, id), bytes(r, "body_enc"));
+            } catch (Unreadable e) {
+                bodyError = e.reason().code();
+            }
+            Integer version = r.getInteger("correction");
+            if (version != null) {
+                // the corrected text is the body now; the original (and the reason) are for staff, see visibleTo
+                String original = body;
+                body = null;
+                bodyError = null;
+                try {
+                    body = keys.open(Binding.messageCorrection(tenant, id, version, "body"),
+                            bytes(r, "correction_body_enc"));
+                } catch (Unreadable e) {
+                    bodyError = e.reason().code();
+                }
+                correction = new Message.Correction(version, Times.instant(r.getOffsetDateTime("corrected_at")),
+                        keys.openOrNull(Binding.messageCorrection(tenant, id, version, "reason"),
+                                bytes(r, "correction_reason_enc")),
+                        original);
+            }
         }
         return new Message(id, r.getUUID("conversation_id"), r.getLong("seq"), new Actor(kind, senderId, senderName),
                 r.getString("client_message_id"), body, bodyError, Message.Channel.valueOf(r.getString("channel")),
-                Times.instant(r.getOffsetDateTime("created_at")), r.getBoolean("sms_allowed"), null);
+                Times.instant(r.getOffsetDateTime("created_at")), r.getBoolean("sms_allowed"), null, null,
+                List.of(), retractedAt, correction);
     }
 
     private static byte[] bytes(Row r, String column) {

@@ -27,6 +27,11 @@ public record Binding(UUID tenant, String table, UUID row, String field) {
         return new Binding(tenant, "journal_entry", entryId, "payload");
     }
 
+    /** One field ({@code body}, {@code reason}) of a message's correction number {@code version}. */
+    public static Binding messageCorrection(UUID tenant, UUID messageId, int version, String field) {
+        return new Binding(tenant, "message_correction", messageId, "correction-" + version + "-" + field);
+    }
+
     byte[] aad() {
         return ("samtale/v1|" + tenant + "|" + table + "|" + row + "|" + field).getBytes(StandardCharsets.UTF_8);
     }

@@ -115,8 +115,11 @@ public class ConversationDocuments {
                            (SELECT max(r.read_seq) FROM read_cursor r WHERE r.conversation_id = m.conversation_id
                               AND r.reader_kind <> m.sender_kind),
                            (SELECT max(r.delivered_seq) FROM read_cursor r WHERE r.conversation_id = m.conversation_id
-                              AND r.reader_kind <> m.sender_kind)
+                              AND r.reader_kind <> m.sender_kind),
+                           m.retracted_at, m.correction, mc.body_enc, mc.reason_enc, mc.created_at
                     FROM message m LEFT JOIN staff_member sm ON m.sender_kind = 'staff' AND sm.id = m.sender_id
+                    LEFT JOIN message_correction mc ON m.correction IS NOT NULL AND mc.message_id = m.id
+                        AND mc.version = m.correction
                     WHERE m.conversation_id = ? AND m.seq <= ? ORDER BY m.seq""")) {
                 st.setObject(1, conversationId);
                 st.setLong(2, upToSeq);
@@ -131,6 +134,7 @@ public class ConversationDocuments {
                         } catch (Unreadable e) {
                             body = null; // rendered as "cannot be read", as the journal entry says bodyError
                         }
+                        body = revised(k, tenantId, messageId, body, rs);
                         long read = rs.getLong(8);
                         long delivered = rs.getLong(9);
                         String state = read >= seq ? "read" : delivered >= seq ? "delivered" : "sent";
@@ -158,6 +162,33 @@ public class ConversationDocuments {
             return new ConversationDocument(conversationId, municipality, unit, name, cpr, subject, caseNumber, kle,
                     facet, status, clock.instant(), lines, covers);
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
+            .ofPattern("d.M.yyyy 'kl.' HH:mm").withZone(java.time.ZoneId.of("Europe/Copenhagen"));
+
+    /**
+     * The case file shows a message as it was sent, and what happened to it since: taken back by its
+     * sender, or corrected (berigtiget) with the reason and the new text. Nothing is left out.
+     */
+    private static String revised(TenantKeys k, UUID tenantId, UUID messageId, String body, ResultSet rs)
+            throws SQLException {
+        String text = body == null ? "(beskedens tekst kan ikke læses)" : body;
+        OffsetDateTime retracted = rs.getObject(10, OffsetDateTime.class);
+        if (retracted != null) {
+            return text + "\n[Trukket tilbage af afsenderen " + WHEN.format(retracted) + ".]";
+        }
+        int version = rs.getInt(11);
+        if (rs.wasNull()) {
+            return body;
+        }
+        String corrected = k.openOrNull(Binding.messageCorrection(tenantId, messageId, version, "body"),
+                rs.getBytes(12));
+        String reason = k.openOrNull(Binding.messageCorrection(tenantId, messageId, version, "reason"),
+                rs.getBytes(13));
+        return text + "\n[Berigtiget " + WHEN.format(rs.getObject(14, OffsetDateTime.class)) + ". Begrundelse: "
+                + (reason == null ? "–" : reason) + ". Rettet tekst: "
+                + (corrected == null ? "(kan ikke læses)" : corrected) + "]";
     }
 
     byte[] render(ConversationDocument d) {

@@ -3,6 +3,7 @@ package dk.samtale.journal;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -28,16 +29,39 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param direction {@code received} (from the citizen) or {@code sent} (by staff)
  * @param channel app, web or sms
  * @param body the message text; null only when it cannot be decrypted (then bodyError says why)
+ * @param refersTo only in {@code message-retracted} and {@code message-corrected} entries: the message they
+ *        concern and its entry (which stays in the chain as it was; their own {@code messageId} is null, as
+ *        the feed's is); absent from every other entry, so the bytes of those are exactly as before
+ * @param reason only in {@code message-corrected} entries: why staff corrected the message
  */
 @JsonPropertyOrder({"version", "entryId", "tenant", "position", "previousHash", "caseNumber", "primaryClass",
         "actionFacet", "party", "title", "letterDate", "documentType", "direction", "channel", "author", "body",
-        "bodyError", "attachments", "conversationId", "messageId", "seq", "journaledAt"})
+        "bodyError", "attachments", "conversationId", "messageId", "seq", "journaledAt", "refersTo", "reason"})
 public record JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
         String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,
         String documentType, String direction, String channel, Author author, String body, String bodyError,
-        List<Attachment> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt) {
+        List<Attachment> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Reference refersTo,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
 
     public static final String VERSION = "samtale-journal/1";
+
+    public JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
+            String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,
+            String documentType, String direction, String channel, Author author, String body, String bodyError,
+            List<Attachment> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt) {
+        this(version, entryId, tenant, position, previousHash, caseNumber, primaryClass, actionFacet, party, title,
+                letterDate, documentType, direction, channel, author, body, bodyError, attachments, conversationId,
+                messageId, seq, journaledAt, null, null);
+    }
+
+    /**
+     * The message another entry concerns, and its entry: position in the tenant's chain and id (null when
+     * the message has no entry, which the log's order rules out but an erased chain could cause).
+     */
+    @JsonPropertyOrder({"messageId", "position", "entryId"})
+    public record Reference(UUID messageId, Long position, UUID entryId) {
+    }
 
     @JsonPropertyOrder({"cpr", "name"})
     public record Party(String cpr, String name) {

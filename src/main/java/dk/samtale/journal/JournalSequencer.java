@@ -118,7 +118,8 @@ public class JournalSequencer implements EventConsumer {
 
     @Override
     public Runnable handle(Connection c, UUID tenantId, List<LoggedEvent> events) throws SQLException {
-        List<LoggedEvent> relevant = events.stream().filter(e -> e.isMessage() || Lifecycle.handles(e)).toList();
+        List<LoggedEvent> relevant = events.stream()
+                .filter(e -> e.isMessage() || Lifecycle.handles(e) || Revision.handles(e)).toList();
         if (relevant.isEmpty()) {
             return null;
         }
@@ -136,7 +137,8 @@ public class JournalSequencer implements EventConsumer {
                 batches.add(sequence(c, tenantId, tenantKeys, run));
                 run = new ArrayList<>();
             }
-            batches.add(lifecycle(c, tenantId, tenantKeys, e));
+            batches.add(
+                    Revision.handles(e) ? revision(c, tenantId, tenantKeys, e) : lifecycle(c, tenantId, tenantKeys, e));
         }
         if (!run.isEmpty()) {
             batches.add(sequence(c, tenantId, tenantKeys, run));
@@ -231,6 +233,68 @@ public class JournalSequencer implements EventConsumer {
                         fsubject, letterDate, Lifecycle.DOCUMENT, "internal", null, author, docBody, null,
                         List.of(file), e.conversationId(), null, seq, now));
         return new Batch(b.entries() + doc.entries(), List.of(), List.of(), b.push());
+    }
+
+    /**
+     * A retraction or correction entry, pointing to the message's own entry (made earlier in this chain: the
+     * message's event comes first in the log). The correction's text and reason are read here, sealed, from
+     * the conversation's table; the event carries only the correction's number.
+     */
+    private Batch revision(Connection c, UUID tenantId, TenantKeys k, LoggedEvent e) throws SQLException {
+        int version = e.detail() == null ? 0 : e.detail().path("version").asInt(0);
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT cv.subject, cv.case_number, cv.kle_class, cv.action_facet, ci.cpr_enc, ci.name_enc,
+                       (SELECT name FROM staff_member WHERE id = ?), m.sender_kind, m.channel, je.position, je.id,
+                       mc.body_enc, mc.reason_enc, cv.subject_enc
+                FROM message m
+                JOIN conversation cv ON cv.id = m.conversation_id
+                JOIN citizen ci ON ci.id = cv.citizen_id
+                LEFT JOIN journal_entry je ON je.message_id = m.id
+                LEFT JOIN message_correction mc ON mc.message_id = m.id AND mc.version = ?
+                WHERE m.id = ?""")) {
+            st.setObject(1, e.actorId());
+            st.setInt(2, version);
+            st.setObject(3, e.messageId());
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return new Batch(0, List.of(), List.of(), false); // the message is gone (erased)
+                }
+                JournalDocument.Party party = new JournalDocument.Party(
+                        k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "cpr"), rs.getBytes(5)),
+                        k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "name"), rs.getBytes(6)));
+                String actorName = "citizen".equals(e.actorKind()) ? party.name() : rs.getString(7);
+                String direction = "citizen".equals(rs.getString(8)) ? "received" : "sent";
+                String channel = rs.getString(9);
+                long original = rs.getLong(10);
+                JournalDocument.Reference refersTo = new JournalDocument.Reference(e.messageId(),
+                        rs.wasNull() ? null : original, rs.getObject(11, UUID.class));
+                String body;
+                String bodyError = null;
+                String reason = null;
+                if ("corrected".equals(e.kind())) {
+                    body = null;
+                    try {
+                        body = k.open(Binding.messageCorrection(tenantId, e.messageId(), version, "body"),
+                                rs.getBytes(12));
+                    } catch (Unreadable u) {
+                        bodyError = u.reason().code();
+                    }
+                    reason = k.openOrNull(Binding.messageCorrection(tenantId, e.messageId(), version, "reason"),
+                            rs.getBytes(13));
+                } else {
+                    body = Revision.retracted(actorName, refersTo.position());
+                }
+                final String subject = Subjects.open(k, tenantId, e.conversationId(), rs.getString(1),
+                        rs.getBytes(14)), cn = rs.getString(2), kc = rs.getString(3),
+                        af = rs.getString(4), fbody = body, fbodyError = bodyError, freason = reason;
+                JournalDocument.Author author = new JournalDocument.Author(e.actorKind(), e.actorId(), actorName);
+                long seq = e.seq() == null ? 0 : e.seq();
+                return append(c, tenantId, k, e, (entryId, slug, position, previous, now) -> new JournalDocument(
+                        JournalDocument.VERSION, entryId, slug, position, previous, cn, kc, af, party, subject,
+                        RFC3339.format(e.createdAt()), Revision.documentType(e), direction, channel, author, fbody,
+                        fbodyError, List.of(), e.conversationId(), null, seq, now, refersTo, freason));
+            }
+        }
     }
 
     private interface Entry {

@@ -43,7 +43,12 @@ public enum ErrorCode {
                                                                             "integrity-error", 500,
                                                                             "Stored data failed its integrity check"), KEY_DESTROYED(
                                                                                     "key-destroyed", 410,
-                                                                                    "The data was destroyed");
+                                                                                    "The data was destroyed"),
+    // Correcting what was sent (dk.samtale.conversation, issue 20)
+    NOT_YOUR_MESSAGE("not-your-message", 403, "Not the sender of the message"), MESSAGE_ALREADY_READ(
+            "message-already-read", 409, "The message has been read"), RETRACT_WINDOW_PASSED("retract-window-passed",
+                    409,
+                    "Too late to retract"), MESSAGE_RETRACTED("message-retracted", 409, "The message is retracted");
 
     private final String code;
     private final int status;

@@ -97,7 +97,7 @@ class PushQueue {
                           JOIN message m ON m.conversation_id = bc.id
                           LEFT JOIN read_cursor rc ON rc.conversation_id = bc.id AND rc.reader_id = d.owner_id
                           WHERE bc.tenant_id = t.tenant_id AND bc.status = 'open' AND m.sender_id <> d.owner_id
-                            AND m.seq > coalesce(rc.read_seq, 0)
+                            AND m.seq > coalesce(rc.read_seq, 0) AND m.retracted_at IS NULL
                             AND (bc.citizen_id = d.owner_id
                                  OR bc.unit_id IN (SELECT du2.unit_id FROM device_unit du2
                                                    JOIN device d2 ON d2.id = du2.device_id

@@ -67,7 +67,8 @@ public class NoticeRelay {
             SELECT n.id, n.kind, n.escalate, n.seq, n.message_id, n.conversation_id, n.tenant_id, n.attempts,
                    n.msisdn_enc, tn.slug, st.sender, st.quiet_start, st.quiet_end, st.zone, st.body_allowed,
                    st.auto_reply, c.channel_policy, c.citizen_id, c.unit_id, u.name AS unit_name, p.phone_enc,
-                   p.opted_out_at, m.body_enc, coalesce(m.sms_allowed, false) AS sms_allowed,
+                   p.opted_out_at, m.body_enc, coalesce(m.sms_allowed, false) AS sms_allowed, m.retracted_at,
+                   m.correction,
                    greatest(coalesce(rc.delivered_seq, 0), coalesce(rc.read_seq, 0)) AS seen_seq,
                    EXISTS (SELECT 1 FROM sms_notice o WHERE o.conversation_id = n.conversation_id AND o.id <> n.id
                            AND o.kind = 'notice' AND o.state IN ('sent', 'delivered')
@@ -198,7 +199,13 @@ public class NoticeRelay {
             if (r.getValue("opted_out_at") != null) {
                 return finish(id, route, "failed", "opted-out", null);
             }
-            boolean body = kind.equals("body") && r.getBoolean("sms_allowed") && r.getBoolean("body_allowed");
+            if (r.getValue("retracted_at") != null) {
+                // the sender took it back before its SMS left (e.g. held for quiet hours): nothing goes
+                return finish(id, route, "cancelled", "retracted", null);
+            }
+            // a corrected message's first text is wrong by definition: a notice goes instead of it
+            boolean body = kind.equals("body") && r.getBoolean("sms_allowed") && r.getBoolean("body_allowed")
+                    && r.getValue("correction") == null;
             if (body) {
                 text = open(k, dk.samtale.crypto.Binding.messageBody(tenant, r.getUUID("message_id")), r, "body_enc");
                 if (text == null) {

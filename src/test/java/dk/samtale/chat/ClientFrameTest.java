@@ -47,6 +47,28 @@ class ClientFrameTest {
     }
 
     @Test
+    void readsRetractAndCorrectAndNamesWhatIsMissing() throws Exception {
+        String message = "019ab2c4-5e6f-7a10-8b3c-4d5e6f708192";
+        ClientFrame.Retract retract = assertInstanceOf(ClientFrame.Retract.class, parse("""
+                {"type":"retract","id":"r1","conversationId":"%s","messageId":"%s"}""".formatted(CONVERSATION,
+                message)));
+        assertEquals(message, retract.messageId().toString());
+        ClientFrame.Correct correct = assertInstanceOf(ClientFrame.Correct.class, parse("""
+                {"type":"correct","conversationId":"%s","messageId":"%s","body":"ny","reason":"fejl"}"""
+                .formatted(CONVERSATION, message)));
+        assertEquals("ny", correct.body());
+        assertEquals("fejl", correct.reason());
+        assertEquals(false, correct.toString().contains("ny"), "a frame's text never reaches a log line");
+        ClientFrame.Invalid noMessage = invalid("""
+                {"type":"retract","id":"r2","conversationId":"%s"}""".formatted(CONVERSATION));
+        assertEquals("messageId", noMessage.problem.errors().get(0).field());
+        assertEquals("r2", noMessage.ref);
+        assertEquals("reason", invalid("""
+                {"type":"correct","conversationId":"%s","messageId":"%s","body":"ny"}""".formatted(CONVERSATION,
+                message)).problem.errors().get(0).field());
+    }
+
+    @Test
     void namesTheProblemAndKeepsTheFrameIdForTheErrorFrame() {
         ClientFrame.Invalid unknown = invalid("{\"type\":\"dance\",\"id\":\"x9\"}");
         assertEquals(ErrorCode.UNKNOWN_FRAME_TYPE, unknown.problem.code());

@@ -77,9 +77,19 @@ class EncryptionAtRestTest {
         }
         Api.as(World.staffX()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then().statusCode(200)
                 .body("name", equalTo(name));
+        // a staff correction (berigtigelse): its text and reason are sealed like bodies, also in the journal
+        String staffMessage = Api.as(World.staffX())
+                .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", "Til rettelse"))
+                .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201).extract()
+                .path("messageId");
+        Api.as(World.staffX()).body(Map.of("body", marker + " rettet", "reason", marker + " begrundelse"))
+                .put("/api/v1/conversations/" + conversation + "/messages/" + staffMessage + "/correction").then()
+                .statusCode(200);
         // those allowed still read it all in clear
         Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then().statusCode(200)
-                .body("items.body", hasItem(marker + " via WebSocket")).body("items[0].sender.name", equalTo(name));
+                .body("items.body", hasItem(marker + " via WebSocket")).body("items[0].sender.name", equalTo(name))
+                .body("items.body", hasItem(marker + " rettet"))
+                .body("items.correction.reason", hasItem(marker + " begrundelse"));
 
         List<String> secrets = List.of(marker, cpr, name, subjectCpr, subjectMarker);
         List<String> tables = pool.query("""

@@ -1078,6 +1078,44 @@ class InboxBrowserTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * Correcting what was sent (issue 20), in the inbox: a message its sender retracts turns into
+     * "Beskeden blev trukket tilbage" live (and in the list's preview); a corrected one shows the new text,
+     * when and why it was corrected, and the original.
+     */
+    @Test
+    @Order(34)
+    void aRetractedMessageSaysSoLiveAndACorrectedOneShowsItsReasonAndOriginal() throws IOException {
+        viewport(1366, 900);
+        signedInAsCaseworker();
+        String tove = citizen("0304051234", "Tove Thy");
+        String c = open(tove, "Rettelser");
+        World.send(tove, c, "Hej, hvornår er mødet?");
+        openInBrowser(c, "Rettelser");
+        String wrong = staffSends(c, "Mødet er kl. 9.");
+        String oops = staffSends(c, "Beregnet til en anden borger");
+        until(d -> messageBodies().contains("Beregnet til en anden borger"));
+
+        String base = "/api/v1/conversations/" + c + "/messages/";
+        Api.as(caseworker()).post(base + oops + "/retract").then().statusCode(200);
+        until(d -> messageBodies().contains("Beskeden blev trukket tilbage")
+                && !messageBodies().contains("Beregnet til en anden borger"));
+        until(d -> conversationButton(c).get().getText().contains("Beskeden blev trukket tilbage"));
+
+        Api.as(caseworker()).body(Map.of("body", "Mødet er kl. 10.", "reason", "Forkert tidspunkt"))
+                .put(base + wrong + "/correction").then().statusCode(200);
+        until(d -> messageBodies().contains("Mødet er kl. 10."));
+        String shown = driver.findElement(By.id("messages")).getText();
+        assertTrue(shown.contains("Forkert tidspunkt"), shown);
+        assertTrue(shown.contains("Oprindelig tekst: Mødet er kl. 9."), shown);
+    }
+
+    private static String staffSends(String conversation, String body) {
+        return Api.as(caseworker()).body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", body))
+                .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201).extract()
+                .path("messageId");
+    }
+
     static String open(String citizenToken, String subject) {
         return Api.as(citizenToken).body(Map.of("unitId", UNIT, "subject", subject)).post("/api/v1/conversations")
                 .then().statusCode(201).extract().path("id");

@@ -64,6 +64,8 @@ class TableOwnershipTest {
                     + "conversation when it is made"),
             Map.entry("journal citizen", "the entry's party (CPR, name) is the conversation's citizen"),
             Map.entry("journal staff_member", "the entry's author name"),
+            Map.entry("journal message_correction",
+                    "a correction's entry, and the conversation document, carry its text and reason"),
             Map.entry("journal read_cursor",
                     "the conversation document shows each message's state (sent, delivered, read)"),
             Map.entry("push read_cursor", "whether the recipient side already has the message (delivered/read)"),

@@ -110,6 +110,35 @@ class TwoReplicasIT {
     }
 
     /**
+     * Correcting what was sent across replicas: a retraction on one replica removes the message from the
+     * sockets on the other, and a correction there reaches the citizen's socket here with its new text.
+     */
+    @Test
+    @Order(1)
+    void aRetractionOnOneReplicaReachesSocketsOnTheOtherAndSoDoesACorrection() {
+        String conversation = open(a, World.citizenA());
+        try (WsClient citizen = connect(a, World.citizenA()); WsClient caseworker = connect(b, World.staffX())) {
+            citizen.send(send(conversation, "a-retract", "Sendt ved en fejl"));
+            String message = citizen.await("ack").path("messageId").asText();
+            caseworker.await("message");
+            rest(a, World.citizenA()).post("/api/v1/conversations/" + conversation + "/messages/" + message
+                    + "/retract").then().statusCode(200);
+            assertEquals(message, caseworker.await("message-retracted").path("messageId").asText());
+
+            caseworker.send(send(conversation, "b-correct", "Mødet er kl. 9"));
+            String staffMessage = caseworker.await("ack").path("messageId").asText();
+            citizen.await("message");
+            caseworker.send(Map.of("type", "correct", "id", "k-1", "conversationId", conversation, "messageId",
+                    staffMessage, "body", "Mødet er kl. 10", "reason", "Forkert tidspunkt"));
+            caseworker.await(f -> "message-corrected".equals(f.path("type").asText())
+                    && "k-1".equals(f.path("ref").asText()), "the answer to k-1");
+            JsonNode corrected = citizen.await("message-corrected");
+            assertEquals("Mødet er kl. 10", corrected.path("message").path("body").asText());
+            assertTrue(corrected.path("message").path("correction").path("reason").isMissingNode());
+        }
+    }
+
+    /**
      * The packaged service as deployed without a Firebase service-account file: push is disabled and
      * says so (health, metrics), devices can still register, and chat is unaffected (the tests around
      * this one chat through the same processes).

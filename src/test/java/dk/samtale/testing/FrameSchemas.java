@@ -26,7 +26,10 @@ public final class FrameSchemas {
             Map.entry("synced", "SyncedFrame"), Map.entry("pong", "PongFrame"), Map.entry("error", "ErrorFrame"),
             Map.entry("journal-state", "JournalStateFrame"), Map.entry("sms-state", "SmsStateFrame"),
             // inbox: internal notes, staff sockets only
-            Map.entry("note", "NoteFrame"));
+            Map.entry("note", "NoteFrame"),
+            // correcting what was sent (issue 20)
+            Map.entry("message-retracted", "MessageRetractedFrame"),
+            Map.entry("message-corrected", "MessageCorrectedFrame"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode SCHEMAS = load();

@@ -268,9 +268,15 @@ function messageElement(m) {
   const li = el('li', { class: `msg ${kind}`, 'data-seq': m.seq, 'data-client-id': m.clientMessageId },
     el('header', {}, el('span', { class: 'sender', text: senderLabel(m) }),
       el('time', { datetime: m.createdAt, text: formatTime(m.createdAt) })),
-    el('p', { class: 'body', text: m.body ?? t('unreadable') }),
-    fileList(m.conversationId, m.attachments || []),
+    el('p', { class: 'body', text: m.retractedAt ? t('retracted') : (m.body ?? t('unreadable')) }),
+    // a correction (berigtigelse): when and why, and the text as first sent (staff views carry both)
+    m.correction && !m.retractedAt ? el('p', { class: 'correction',
+      text: t('corrected', { time: formatTime(m.correction.correctedAt), reason: m.correction.reason ?? '' }) }) : null,
+    m.correction && !m.retractedAt && m.correction.originalBody != null
+      ? el('p', { class: 'original', text: t('original', { text: m.correction.originalBody }) }) : null,
+    m.retractedAt ? null : fileList(m.conversationId, m.attachments || []),
     el('p', { class: 'states' }));
+  if (m.retractedAt) li.classList.add('retracted');
   return li;
 }
 
@@ -338,6 +344,17 @@ async function settle(u, conversationId, status) {
 function clearUploads() {
   state.uploads = [];
   $('uploads').replaceChildren();
+}
+
+/** A retraction or correction of a message shown here: its element is made again from the new state. */
+function reviseMessage(m) {
+  const shown = state.messages.get(m.seq);
+  if (!shown) return;
+  Object.assign(shown, m);
+  const li = messageElement(shown);
+  shown.el.replaceWith(li);
+  shown.el = li;
+  renderStates(li, shown);
 }
 
 function stateLabels(m) {
@@ -452,6 +469,12 @@ function onFrame(f) {
     case 'conversation': onConversation(f.conversation); break;
     case 'note': if (state.open && f.note.conversationId === state.open.id) addNote(f.note); break;
     case 'sms-state': case 'journal-state': onMessageState(f); break;
+    case 'message-retracted':
+      if (state.open && f.conversationId === state.open.id) reviseMessage({ seq: f.seq, retractedAt: f.retractedAt, body: null });
+      break;
+    case 'message-corrected':
+      if (state.open && f.conversationId === state.open.id) reviseMessage(f.message);
+      break;
     case 'error': onError(f); break;
     default: break;
   }
