@@ -18,7 +18,10 @@ public enum AuditAction {
                                                                                                             "keys.rewrapped"), KEYS_SHREDDED(
                                                                                                                     "keys.shredded"),
     // who changed where a citizen's SMS notices go (dk.samtale.sms); ids only, never the number
-    CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed");
+    CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed"),
+    // children and guardians (dk.samtale.guardian, issue 20); ids only, never a CPR number
+    UNIT_CHILD_SETTINGS_CHANGED("unit.child-settings-changed"), GUARDIANSHIP_REGISTERED(
+            "guardianship.registered"), GUARDIANSHIP_ENDED("guardianship.ended");
 
     private final String code;
 

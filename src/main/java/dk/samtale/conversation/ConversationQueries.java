@@ -62,16 +62,19 @@ class ConversationQueries {
 
     private final Pool pool;
     private final KeyRing keys;
+    private final ChildRules children;
 
-    ConversationQueries(Pool pool, KeyRing keys) {
+    ConversationQueries(Pool pool, KeyRing keys, ChildRules children) {
         this.pool = pool;
         this.keys = keys;
+        this.children = children;
     }
 
     Uni<ConversationView> find(Caller caller, UUID id) {
         Tuple args = scope(caller).addUUID(id);
         return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(SELECT + " AND c.id = $6").execute(args)
-                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), k, caller.tenantId())));
+                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), k, caller.tenantId())))
+                .call(v -> v == null ? Uni.createFrom().voidItem() : children.check(caller, v.unit().id(), false));
     }
 
     /** Where a visible conversation's events go, and whether it is open. */
@@ -90,12 +93,16 @@ class ConversationQueries {
                         caller.unitIds().toArray(UUID[]::new)))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        return null;
+                        return (Access) null;
                     }
                     Row r = rows.iterator().next();
                     return new Access(new Route(caller.tenantId(), r.getUUID("unit_id"), r.getUUID("citizen_id"), id),
                             Conversation.Status.valueOf(r.getString("status")));
-                });
+                })
+                // a child below the unit's minimum age is refused every frame and page of its conversations
+                .call(a -> a == null
+                        ? Uni.createFrom().voidItem()
+                        : children.check(caller, a.route().unitId(), false));
     }
 
     /** The list's order: newest activity first, or the longest-waiting citizen first. */
@@ -130,7 +137,27 @@ class ConversationQueries {
                     List<ConversationView> list = new ArrayList<>(rows.size());
                     rows.forEach(r -> list.add(view(r, k, caller.tenantId())));
                     return list;
-                }));
+                })).flatMap(list -> forChild(caller, list));
+    }
+
+    /**
+     * A child's list leaves out the conversations of units whose minimum age the child has not reached (the
+     * settings are cached; nobody else's list is touched).
+     */
+    private Uni<List<ConversationView>> forChild(Caller caller, List<ConversationView> list) {
+        if (!children.applies(caller) || list.isEmpty()) {
+            return Uni.createFrom().item(list);
+        }
+        List<UUID> units = list.stream().map(v -> v.unit().id()).distinct().toList();
+        return Uni.join().all(units.stream().map(children::settings).toList()).andFailFast().map(settings -> {
+            java.util.Set<UUID> allowed = new java.util.HashSet<>();
+            for (int i = 0; i < units.size(); i++) {
+                if (children.mayUse(caller, settings.get(i))) {
+                    allowed.add(units.get(i));
+                }
+            }
+            return list.stream().filter(v -> allowed.contains(v.unit().id())).toList();
+        });
     }
 
     /**
@@ -207,7 +234,7 @@ class ConversationQueries {
                                         List<ConversationView> list = new ArrayList<>(page.size());
                                         page.forEach(r -> list.add(view(r, k, caller.tenantId())));
                                         return list;
-                                    });
+                                    }).flatMap(list -> forChild(caller, list));
                         }));
     }
 

@@ -47,10 +47,12 @@ public class ConversationService {
 
     private final KleCheck kle;
     private final KeyRing keys;
+    private final ChildRules children;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
             Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit,
-            KleCheck kle, KeyRing keys) {
+            KleCheck kle, KeyRing keys, ChildRules children) {
+        this.children = children;
         this.kle = kle;
         this.keys = keys;
         this.conversations = conversations;
@@ -136,6 +138,8 @@ public class ConversationService {
             citizen = citizenId;
         }
         return exists("SELECT 1 FROM unit WHERE id = $1 AND tenant_id = $2", unitId, caller.tenantId(), "unit")
+                // a child opens a conversation only where children of their age may write
+                .call(x -> children.check(caller, unitId, true))
                 .flatMap(x -> exists("SELECT 1 FROM citizen WHERE id = $1 AND tenant_id = $2", citizen,
                         caller.tenantId(), "citizen"))
                 .flatMap(x -> keys.tenant(caller.tenantId()))

@@ -47,10 +47,12 @@ public class MessageService {
     private final Counter duplicates;
     private final JournalStates journalStates;
     private final SmsStates smsStates;
+    private final ChildRules children;
 
     MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics,
-            JournalStates journalStates, SmsStates smsStates, EventLog eventLog) {
+            JournalStates journalStates, SmsStates smsStates, EventLog eventLog, ChildRules children) {
         this.smsStates = smsStates;
+        this.children = children;
         // every committed event of a conversation, on this replica or another, wakes the log's consumers
         // (journal, push, SMS, ...) for its tenant; their poll covers a lost notification
         fanout.subscribe(event -> {
@@ -105,6 +107,18 @@ public class MessageService {
         }
         Message draft = new Message(Uuid7.next(clock), conversationId, 0, caller.actor(), clientMessageId,
                 body == null ? "" : body, null, channel, Times.now(clock), smsAllowed, null);
+        if (children.applies(caller)) {
+            // a child's send checks the unit's rules first (one indexed read; adults and staff never get here)
+            return queries.access(caller, conversationId)
+                    .call(a -> a == null
+                            ? Uni.createFrom().voidItem()
+                            : children.check(caller, a.route().unitId(), true))
+                    .flatMap(a -> store(caller, conversationId, draft, files));
+        }
+        return store(caller, conversationId, draft, files);
+    }
+
+    private Uni<Posted> store(Caller caller, UUID conversationId, Message draft, List<UUID> files) {
         UUID citizenScope = caller.isCitizen() ? caller.id() : new UUID(0, 0);
         return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft, files)
                 .flatMap(outcome -> {

@@ -80,7 +80,7 @@ public class CallerResolver {
             return switch (token.kind()) {
                 case citizen -> citizens.findOrRegister(tenantId, token.cpr(), token.name())
                         .map(found -> new Caller(token.kind(), tenantId, tenantName, found.id(), found.name(),
-                                Set.of(), Set.of("citizen"), token.expiresAt()));
+                                Set.of(), Set.of("citizen"), token.expiresAt(), Cpr.birthDate(token.cpr())));
                 case staff -> staff(token, tenantId).flatMap(id -> units(tenantId, id, token.groups())
                         .map(units -> new Caller(token.kind(), tenantId, tenantName, id, token.name(), units,
                                 Set.of("staff"), token.expiresAt())));

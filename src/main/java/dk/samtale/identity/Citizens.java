@@ -52,6 +52,38 @@ public class Citizens {
         return keys.openOrNull(Binding.citizen(tenantId, citizenId, "name"), nameEnc);
     }
 
+    /** What other features may know of a citizen: the name, and the date of birth derived from the CPR. */
+    public record Person(UUID id, String name, java.time.LocalDate born) {
+        @Override
+        public String toString() {
+            return "Person[" + id + "]";
+        }
+    }
+
+    /**
+     * The tenant's citizens among {@code ids}, with their names and dates of birth (derived here from the
+     * sealed CPR, which never leaves identity); a missing id is not the tenant's citizen.
+     */
+    public Uni<java.util.Map<UUID, Person>> people(UUID tenantId, java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        return keys.tenant(tenantId).flatMap(k -> pool
+                .preparedQuery("SELECT id, cpr_enc, name_enc FROM citizen WHERE tenant_id = $1 AND id = ANY($2)")
+                .execute(Tuple.of(tenantId, ids.toArray(UUID[]::new))).map(rows -> {
+                    java.util.Map<UUID, Person> out = new java.util.HashMap<>();
+                    for (Row r : rows) {
+                        UUID id = r.getUUID("id");
+                        var name = r.getBuffer("name_enc");
+                        String cpr = k.openOrNull(Binding.citizen(tenantId, id, "cpr"),
+                                r.getBuffer("cpr_enc").getBytes());
+                        out.put(id, new Person(id, name(k, tenantId, id, name == null ? null : name.getBytes()),
+                                Cpr.birthDate(cpr)));
+                    }
+                    return out;
+                }));
+    }
+
     private Uni<Found> findOrRegister(SqlClient client, TenantKeys k, UUID tenantId, String cpr, String name) {
         byte[] index = k.index("cpr", cpr);
         UUID id = Uuid7.next(clock);

@@ -48,7 +48,13 @@ public enum ErrorCode {
     NOT_YOUR_MESSAGE("not-your-message", 403, "Not the sender of the message"), MESSAGE_ALREADY_READ(
             "message-already-read", 409, "The message has been read"), RETRACT_WINDOW_PASSED("retract-window-passed",
                     409,
-                    "Too late to retract"), MESSAGE_RETRACTED("message-retracted", 409, "The message is retracted");
+                    "Too late to retract"), MESSAGE_RETRACTED("message-retracted", 409, "The message is retracted"),
+    // Children and guardians (issue 20, part B)
+    CHILD_BELOW_MINIMUM_AGE("child-below-minimum-age", 403, "Below the unit's minimum age"), CHILD_MAY_NOT_WRITE(
+            "child-may-not-write", 403, "Children may not write on their own here"), NOT_A_CHILD("not-a-child", 409,
+                    "The citizen is not a child"), NOT_A_GUARDIAN("not-a-guardian", 409,
+                            "Not a current guardian of the child"), GUARDIANSHIP_EXISTS("guardianship-exists", 409,
+                                    "The guardianship is registered already");
 
     private final String code;
     private final int status;
