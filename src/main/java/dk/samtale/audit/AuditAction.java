@@ -21,7 +21,8 @@ public enum AuditAction {
     CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed"),
     // children and guardians (dk.samtale.guardian, issue 20); ids only, never a CPR number
     UNIT_CHILD_SETTINGS_CHANGED("unit.child-settings-changed"), GUARDIANSHIP_REGISTERED(
-            "guardianship.registered"), GUARDIANSHIP_ENDED("guardianship.ended");
+            "guardianship.registered"), GUARDIANSHIP_ENDED("guardianship.ended"), CONVERSATION_PARTIES_SET(
+                    "conversation.parties-set");
 
     private final String code;
 

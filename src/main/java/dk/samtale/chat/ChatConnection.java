@@ -159,24 +159,38 @@ final class ChatConnection {
     }
 
     void on(ConversationEvent event) {
+        out.submit(() -> now(event));
+    }
+
+    /**
+     * As {@link #on}, once {@code mine} says this socket is a recipient (the conversation's parties were not
+     * cached yet): the decision waits in this socket's queue, so the frame keeps its place among the others.
+     */
+    void onWhen(ConversationEvent event, CompletionStage<Boolean> mine) {
+        out.submit(() -> mine.exceptionally(e -> false).thenCompose(
+                m -> m ? now(event).thenApply(x -> (Object) null) : CompletableFuture.completedFuture(null)));
+    }
+
+    private CompletionStage<?> now(ConversationEvent event) {
         if (event instanceof ConversationEvent.MessagePosted p) {
-            out.submit(() -> inOrder(p.message()));
+            return inOrder(p.message());
         } else if (event instanceof ConversationEvent.CursorMoved m) {
-            sendNow(new ServerFrame.Receipt(m.cursor().name(), m.route().conversationId(), m.reader(), m.seq()));
+            return send(new ServerFrame.Receipt(m.cursor().name(), m.route().conversationId(), m.reader(), m.seq()));
         } else if (event instanceof ConversationEvent.Typing t) {
-            if (!t.sender().id().equals(caller.id())) {
-                sendNow(new ServerFrame.TypingNotice(t.route().conversationId(), t.sender()));
-            }
+            return t.sender().id().equals(caller.id())
+                    ? done()
+                    : send(new ServerFrame.TypingNotice(t.route().conversationId(), t.sender()));
         } else if (event instanceof ConversationEvent.Changed c) {
-            out.submit(() -> conversations.get(caller, c.route().conversationId())
+            return conversations.get(caller, c.route().conversationId())
                     .onFailure(ProblemException.class).recoverWithNull()
                     .flatMap(v -> v == null
                             ? Uni.createFrom().voidItem()
                             : uni(send(new ServerFrame.ConversationFrame(v))))
-                    .subscribeAsCompletionStage());
+                    .subscribeAsCompletionStage();
         } else if (event instanceof ConversationEvent.FeatureEvent f) {
-            feature(f);
+            return feature(f);
         }
+        return done();
     }
 
     /**
@@ -184,9 +198,9 @@ final class ChatConnection {
      * loads for this reader, or else {@code conversationId} and the event's fields. Staff-only events never
      * reach a citizen's socket (and the detail checks again).
      */
-    private void feature(ConversationEvent.FeatureEvent f) {
+    private CompletionStage<?> feature(ConversationEvent.FeatureEvent f) {
         if (f.audience() == ConversationEvent.Audience.staff && !caller.isStaff()) {
-            return;
+            return done();
         }
         EventDetail detail = details.get(f.type());
         if (detail == null) {
@@ -194,10 +208,9 @@ final class ChatConnection {
             frame.put("type", f.type());
             frame.put("conversationId", f.route().conversationId());
             frame.putAll(f.fields());
-            sendNow(new ServerFrame.FeatureFrame(frame));
-            return;
+            return send(new ServerFrame.FeatureFrame(frame));
         }
-        out.submit(() -> detail.load(caller, f).onFailure().recoverWithNull()
+        return detail.load(caller, f).onFailure().recoverWithNull()
                 .flatMap(fields -> {
                     if (fields == null) {
                         return Uni.createFrom().voidItem();
@@ -207,7 +220,7 @@ final class ChatConnection {
                     frame.putAll(fields);
                     return uni(send(new ServerFrame.FeatureFrame(frame)));
                 })
-                .subscribeAsCompletionStage());
+                .subscribeAsCompletionStage();
     }
 
     /** Sends what the client missed after each cursor, then {@code synced}. */

@@ -1,5 +1,7 @@
 package dk.samtale.chat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
+import dk.samtale.conversation.Parties;
 
 /**
  * The sockets open on this replica, indexed the way events are routed: by citizen and by unit. A
@@ -39,12 +42,16 @@ class ChatRegistry {
      */
     private final Map<UUID, ChatConnection[]> byCitizen = new ConcurrentHashMap<>();
     private final Map<UUID, Set<ChatConnection>> byUnit = new ConcurrentHashMap<>();
+    /** A guardian's sockets by the child they are a guardian of now (as found when the socket opened). */
+    private final Map<UUID, Set<ChatConnection>> byWard = new ConcurrentHashMap<>();
     private final Fanout fanout;
+    private final Parties parties;
     private final AtomicInteger sendsInFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    ChatRegistry(Fanout fanout, MeterRegistry metrics) {
+    ChatRegistry(Fanout fanout, MeterRegistry metrics, Parties parties) {
         this.fanout = fanout;
+        this.parties = parties;
         Gauge.builder("samtale.sockets.open", byId, Map::size).description("WebSocket connections open on this replica")
                 .register(metrics);
     }
@@ -97,6 +104,14 @@ class ChatRegistry {
         byId.put(c.id(), c);
         if (c.caller().isCitizen()) {
             byCitizen.merge(c.caller().id(), new ChatConnection[]{c}, ChatRegistry::with);
+            // a guardian also gets the frames of their children's conversations that name them as parties
+            parties.wards(c.caller()).subscribe().with(wards -> {
+                if (byId.get(c.id()) == c) {
+                    for (UUID ward : wards) {
+                        byWard.computeIfAbsent(ward, k -> ConcurrentHashMap.newKeySet()).add(c);
+                    }
+                }
+            }, failure -> LOG.warnf("a guardian's children not found (%s)", failure.getClass().getSimpleName()));
         } else {
             c.caller().unitIds().forEach(u -> byUnit.computeIfAbsent(u, k -> ConcurrentHashMap.newKeySet()).add(c));
         }
@@ -113,6 +128,10 @@ class ChatRegistry {
         }
         if (c.caller().isCitizen()) {
             byCitizen.computeIfPresent(c.caller().id(), (k, sockets) -> without(sockets, c));
+            if (!byWard.isEmpty()) {
+                byWard.values().forEach(set -> set.remove(c));
+                byWard.values().removeIf(Set::isEmpty);
+            }
         } else {
             c.caller().unitIds().forEach(u -> byUnit.computeIfPresent(u, (k, set) -> {
                 set.remove(c);
@@ -135,10 +154,27 @@ class ChatRegistry {
     }
 
     private void route(ConversationEvent event) {
-        ChatConnection[] citizens = byCitizen.get(event.route().citizenId());
-        if (citizens != null) {
-            for (ChatConnection c : citizens) {
-                c.on(event);
+        UUID citizen = event.route().citizenId();
+        ChatConnection[] own = byCitizen.get(citizen);
+        Set<ChatConnection> guardians = byWard.get(citizen);
+        if (own != null || guardians != null) {
+            List<ChatConnection> candidates = new ArrayList<>();
+            if (own != null) {
+                candidates.addAll(List.of(own));
+            }
+            if (guardians != null) {
+                candidates.addAll(guardians);
+            }
+            // the conversation's citizen — or, when guardians are its parties, they while the child is under 18
+            // and never the child (Parties): at once when its parties are cached, else each socket waits for
+            // them in its own queue, so no frame overtakes another
+            List<UUID> known = parties.citizenRecipientsIfCached(event.route());
+            if (known != null) {
+                candidates.stream().filter(c -> known.contains(c.caller().id())).forEach(c -> c.on(event));
+            } else {
+                CompletableFuture<List<UUID>> ids = parties.citizenRecipients(event.route())
+                        .subscribeAsCompletionStage();
+                candidates.forEach(c -> c.onWhen(event, ids.thenApply(list -> list.contains(c.caller().id()))));
             }
         }
         Set<ChatConnection> staff = byUnit.get(event.route().unitId());

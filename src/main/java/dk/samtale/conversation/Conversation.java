@@ -51,6 +51,9 @@ public class Conversation {
     /** app, sms or app-then-sms: carried on each message event for the SMS feature (README "SMS"). */
     @Column(name = "channel_policy", nullable = false)
     public String channelPolicy = "app";
+    /** citizen, guardians or child: who the conversation is with (V16; Parties.Kind). */
+    @Column(name = "parties", nullable = false)
+    public String parties = "citizen";
     @Column(name = "last_seq", updatable = false)
     public long lastSeq;
     @Column(name = "created_at", nullable = false, updatable = false)

@@ -29,10 +29,19 @@ class ConversationQueries {
         all, mine, unassigned
     }
 
-    // $1 tenant, $2 citizen scope, $3 unit scope, $4 the caller's id, $5 the caller's kind
+    /**
+     * Who sees a conversation: its citizen (unless guardians are its parties: then the child is its subject,
+     * not a party), the staff of its unit, and the guardians it names while the child is under 18 (the
+     * caller's wards, evaluated at this access). A child's own conversation never names guardians (V16).
+     */
+    static final String SCOPE = """
+            (c.citizen_id = $2 AND c.parties <> 'guardians' OR c.unit_id = ANY($3)
+             OR c.parties = 'guardians' AND c.citizen_id = ANY($6) AND $2 = ANY(c.guardian_ids))""";
+    // $1 tenant, $2 citizen scope, $3 unit scope, $4 the caller's id, $5 the caller's kind, $6 the caller's wards
+    // (children the caller is a guardian of now: they see the child's conversations that name them as parties)
     private static final String SELECT = """
             SELECT c.id, c.subject, c.subject_enc, c.status, c.case_number, c.kle_class, c.action_facet, c.last_seq, c.last_message_at, c.created_at,
-                   c.updated_at, c.channel_policy, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
+                   c.updated_at, c.channel_policy, c.parties, c.guardian_ids, c.unit_id, u.name AS unit_name, c.citizen_id, ci.name_enc AS citizen_name_enc,
                    c.assignee_id, s.name AS assignee_name, coalesce(rc.read_seq, 0) AS read_seq,
                    (SELECT count(*) FROM message m WHERE m.conversation_id = c.id
                        AND m.seq > coalesce(rc.read_seq, 0) AND m.sender_id <> $4 AND m.retracted_at IS NULL) AS unread,
@@ -58,21 +67,28 @@ class ConversationQueries {
                 WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) lm ON true
             LEFT JOIN staff_member ls ON ls.id = lm.sender_id AND lm.sender_kind = 'staff'
             LEFT JOIN read_cursor rc ON rc.conversation_id = c.id AND rc.reader_id = $4
-            WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3))""";
+            WHERE c.tenant_id = $1 AND """
+            + SCOPE;
 
     private final Pool pool;
     private final KeyRing keys;
     private final ChildRules children;
+    private final Parties parties;
 
-    ConversationQueries(Pool pool, KeyRing keys, ChildRules children) {
+    ConversationQueries(Pool pool, KeyRing keys, ChildRules children, Parties parties) {
+        this.parties = parties;
         this.pool = pool;
         this.keys = keys;
         this.children = children;
     }
 
     Uni<ConversationView> find(Caller caller, UUID id) {
-        Tuple args = scope(caller).addUUID(id);
-        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(SELECT + " AND c.id = $6").execute(args)
+        return parties.wards(caller).flatMap(wards -> find(caller, wards, id));
+    }
+
+    private Uni<ConversationView> find(Caller caller, UUID[] wards, UUID id) {
+        Tuple args = scope(caller, wards).addUUID(id);
+        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(SELECT + " AND c.id = $7").execute(args)
                 .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), k, caller.tenantId())))
                 .call(v -> v == null ? Uni.createFrom().voidItem() : children.check(caller, v.unit().id(), false));
     }
@@ -86,11 +102,12 @@ class ConversationQueries {
      * what authorising a receipt, a typing notice or a page needs, without building the caller's view.
      */
     Uni<Access> access(Caller caller, UUID id) {
-        return pool.preparedQuery("""
+        return parties.wards(caller).flatMap(wards -> pool.preparedQuery("""
                 SELECT unit_id, citizen_id, status FROM conversation
-                WHERE id = $1 AND tenant_id = $2 AND (citizen_id = $3 OR unit_id = ANY($4))""")
+                WHERE id = $1 AND tenant_id = $2 AND (citizen_id = $3 AND parties <> 'guardians' OR unit_id = ANY($4)
+                  OR parties = 'guardians' AND citizen_id = ANY($5) AND $3 = ANY(guardian_ids))""")
                 .execute(Tuple.of(id, caller.tenantId(), caller.isCitizen() ? caller.id() : nil(),
-                        caller.unitIds().toArray(UUID[]::new)))
+                        caller.unitIds().toArray(UUID[]::new), wards)))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return (Access) null;
@@ -117,6 +134,11 @@ class ConversationQueries {
     /** Like the plain list, in the given order, optionally narrowed to one citizen's conversations. */
     Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, View view, Sort sort, UUID citizenId,
             int limit) {
+        return parties.wards(caller).flatMap(wards -> list(caller, wards, status, view, sort, citizenId, limit));
+    }
+
+    private Uni<List<ConversationView>> list(Caller caller, UUID[] wards, Conversation.Status status, View view,
+            Sort sort, UUID citizenId, int limit) {
         String filter = switch (view) {
             case all -> "";
             case mine -> " AND c.assignee_id = $4";
@@ -126,12 +148,12 @@ class ConversationQueries {
             case newest -> " ORDER BY c.updated_at DESC";
             case waiting -> " ORDER BY waiting_since ASC NULLS LAST, c.updated_at DESC";
         };
-        Tuple args = scope(caller).addString(status.name()).addInteger(limit);
+        Tuple args = scope(caller, wards).addString(status.name()).addInteger(limit);
         if (citizenId != null) {
-            filter += " AND c.citizen_id = $8";
+            filter += " AND c.citizen_id = $9";
             args.addUUID(citizenId);
         }
-        String sql = SELECT + " AND c.status = $6" + filter + order + " LIMIT $7";
+        String sql = SELECT + " AND c.status = $7" + filter + order + " LIMIT $8";
         return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(sql).execute(args)
                 .map(rows -> {
                     List<ConversationView> list = new ArrayList<>(rows.size());
@@ -194,6 +216,11 @@ class ConversationQueries {
      * with the usual query. No name or search text is written anywhere (no index, no log).
      */
     Uni<List<ConversationView>> search(Caller caller, Conversation.Status status, View view, String q, int limit) {
+        return parties.wards(caller).flatMap(wards -> search(caller, wards, status, view, q, limit));
+    }
+
+    private Uni<List<ConversationView>> search(Caller caller, UUID[] wards, Conversation.Status status, View view,
+            String q, int limit) {
         List<String> words = java.util.Arrays.stream(normalise(q).split(" ")).filter(w -> !w.isEmpty()).toList();
         String filter = switch (view) {
             case all -> "";
@@ -201,15 +228,15 @@ class ConversationQueries {
             case unassigned -> " AND c.assignee_id IS NULL";
         };
         // the shared scope tuple; $4 and $5 are named in the query only so PostgreSQL knows their types
-        Tuple args = scope(caller).addString(status.name()).addInteger(SEARCH_SCAN);
+        Tuple args = scope(caller, wards).addString(status.name()).addInteger(SEARCH_SCAN);
         return keys.tenant(caller.tenantId())
                 .flatMap(k -> pool
                         .preparedQuery("""
                                 SELECT c.id, c.subject, c.subject_enc, c.citizen_id, ci.name_enc FROM conversation c
                                 JOIN citizen ci ON ci.id = c.citizen_id
-                                WHERE c.tenant_id = $1 AND (c.citizen_id = $2 OR c.unit_id = ANY($3)) AND c.status = $6
-                                  AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter
-                                + " ORDER BY c.updated_at DESC LIMIT $7")
+                                WHERE c.tenant_id = $1 AND""" + " " + SCOPE + """
+                                AND c.status = $7 AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter
+                                + " ORDER BY c.updated_at DESC LIMIT $8")
                         .execute(args).flatMap(rows -> {
                             List<UUID> hits = new ArrayList<>();
                             for (Row r : rows) {
@@ -229,8 +256,9 @@ class ConversationQueries {
                             if (hits.isEmpty()) {
                                 return Uni.createFrom().item(List.<ConversationView>of());
                             }
-                            return pool.preparedQuery(SELECT + " AND c.id = ANY($6) ORDER BY c.updated_at DESC")
-                                    .execute(scope(caller).addArrayOfUUID(hits.toArray(UUID[]::new))).map(page -> {
+                            return pool.preparedQuery(SELECT + " AND c.id = ANY($7) ORDER BY c.updated_at DESC")
+                                    .execute(scope(caller, wards).addArrayOfUUID(hits.toArray(UUID[]::new)))
+                                    .map(page -> {
                                         List<ConversationView> list = new ArrayList<>(page.size());
                                         page.forEach(r -> list.add(view(r, k, caller.tenantId())));
                                         return list;
@@ -244,9 +272,9 @@ class ConversationQueries {
                 .replaceAll("\\s+", " ").strip();
     }
 
-    static Tuple scope(Caller caller) {
+    static Tuple scope(Caller caller, UUID[] wards) {
         return Tuple.tuple(List.of(caller.tenantId(), caller.isCitizen() ? caller.id() : nil(),
-                caller.unitIds().toArray(UUID[]::new), caller.id(), caller.kind().name()));
+                caller.unitIds().toArray(UUID[]::new), caller.id(), caller.kind().name(), wards));
     }
 
     private static UUID nil() {
@@ -276,7 +304,13 @@ class ConversationQueries {
                 Times.instant(r.getOffsetDateTime("updated_at")), r.getLong("read_seq"), r.getLong("unread"),
                 r.getLong("counterpart_read_seq"), r.getString("action_facet"), r.getString("channel_policy"),
                 r.getLong("counterpart_delivered_seq"), r.getValue("waiting_since") != null,
-                Times.instant(r.getOffsetDateTime("waiting_since")), lastMessage(r, keys, tenantId, citizenName));
+                Times.instant(r.getOffsetDateTime("waiting_since")), lastMessage(r, keys, tenantId, citizenName),
+                r.getString("parties"), guardianIds(r));
+    }
+
+    private static List<UUID> guardianIds(Row r) {
+        UUID[] ids = r.getArrayOfUUIDs("guardian_ids");
+        return ids == null ? List.of() : List.of(ids);
     }
 
     /** What the list shows for a newest message its sender retracted. */

@@ -35,7 +35,15 @@ import dk.samtale.platform.QueryParams;
 @RolesAllowed({"citizen", "staff"})
 public class ConversationResource {
 
-    public record OpenConversation(UUID unitId, UUID citizenId, String subject) {
+    /**
+     * {@code parties} (staff only): citizen (default), child (the child's own) or guardians (with
+     * {@code guardianIds}, current guardians of the child).
+     */
+    public record OpenConversation(UUID unitId, UUID citizenId, String subject, String parties,
+            List<UUID> guardianIds) {
+    }
+
+    public record ChildsOwn(Boolean childsOwn) {
     }
 
     /** {@code attachmentIds}: files uploaded to this conversation before (upload-then-send), in order. */
@@ -103,7 +111,8 @@ public class ConversationResource {
     @POST
     public Uni<RestResponse<ConversationView>> open(OpenConversation body) {
         OpenConversation b = require(body);
-        return caller().flatMap(c -> conversations.open(c, b.unitId(), b.citizenId(), b.subject()))
+        return caller().flatMap(c -> conversations.open(c, b.unitId(), b.citizenId(), b.subject(), b.parties(),
+                b.guardianIds()))
                 .map(v -> RestResponse.ResponseBuilder.<ConversationView>created(URI.create("/api/v1/conversations/"
                         + v.id())).entity(v).build());
     }
@@ -184,6 +193,20 @@ public class ConversationResource {
     @RolesAllowed("staff")
     public Uni<ConversationView> reopen(@PathParam("id") UUID id) {
         return caller().flatMap(c -> conversations.reopen(c, id));
+    }
+
+    /**
+     * Staff of the conversation's unit: mark a conversation with the child as the child's own (never shown
+     * to guardians) or undo it. Audited.
+     */
+    @PUT
+    @Path("/{id}/childs-own")
+    @RolesAllowed("staff")
+    public Uni<ConversationView> childsOwn(@PathParam("id") UUID id, ChildsOwn body) {
+        if (body == null || body.childsOwn() == null) {
+            throw ProblemException.invalid("childsOwn", "is required");
+        }
+        return caller().flatMap(c -> conversations.markChildsOwn(c, id, body.childsOwn()));
     }
 
     /** Participants: messages after a seq (ascending), or the ones just before a seq. */

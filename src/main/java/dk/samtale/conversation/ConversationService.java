@@ -48,11 +48,13 @@ public class ConversationService {
     private final KleCheck kle;
     private final KeyRing keys;
     private final ChildRules children;
+    private final Parties parties;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
             Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit,
-            KleCheck kle, KeyRing keys, ChildRules children) {
+            KleCheck kle, KeyRing keys, ChildRules children, Parties parties) {
         this.children = children;
+        this.parties = parties;
         this.kle = kle;
         this.keys = keys;
         this.conversations = conversations;
@@ -117,6 +119,53 @@ public class ConversationService {
 
     /** A citizen opens a conversation with a unit of their tenant; staff open one with a citizen. */
     public Uni<ConversationView> open(Caller caller, UUID unitId, UUID citizenId, String subject) {
+        return open(caller, unitId, citizenId, subject, (String) null, null);
+    }
+
+    /**
+     * As above, with who the conversation is with. Staff choose: {@code citizen} (the default), {@code child}
+     * (the child's own: counselling, anonymous advice — never shown to guardians) or {@code guardians} (about
+     * the child, with {@code guardianIds}, each a current guardian of the child, as the parties; the child
+     * does not see it). A conversation a child opens is always the child's own.
+     */
+    public Uni<ConversationView> open(Caller caller, UUID unitId, UUID citizenId, String subject, String parties,
+            List<UUID> guardianIds) {
+        Parties.Kind kind;
+        try {
+            kind = parties == null ? Parties.Kind.citizen : Parties.Kind.valueOf(parties);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid("parties", "must be citizen, child or guardians");
+        }
+        List<UUID> guardians = guardianIds == null
+                ? List.of()
+                : List.copyOf(new java.util.LinkedHashSet<>(guardianIds));
+        if (kind == Parties.Kind.guardians && guardians.isEmpty()) {
+            throw ProblemException.invalid("guardianIds", "names at least one guardian of the child");
+        }
+        if (kind != Parties.Kind.guardians && !guardians.isEmpty()) {
+            throw ProblemException.invalid("guardianIds", "only a conversation with parties 'guardians' has guardians");
+        }
+        if (caller.isCitizen() && (parties != null || !guardians.isEmpty())) {
+            throw ProblemException.invalid("parties", "is chosen by staff");
+        }
+        if (caller.isCitizen() && children.applies(caller)) {
+            kind = Parties.Kind.child; // what a child opens is the child's own
+        }
+        Parties.Kind chosen = kind;
+        Uni<Void> check = chosen != Parties.Kind.guardians || caller.isCitizen() || citizenId == null
+                ? Uni.createFrom().voidItem()
+                : this.parties.guardiansOf(caller.tenantId(), citizenId).map(current -> {
+                    if (!current.containsAll(guardians)) {
+                        throw new ProblemException(dk.samtale.platform.ErrorCode.NOT_A_GUARDIAN,
+                                "Every party must be a current guardian of the child");
+                    }
+                    return null;
+                });
+        return check.flatMap(x -> openWith(caller, unitId, citizenId, subject, chosen, guardians));
+    }
+
+    private Uni<ConversationView> openWith(Caller caller, UUID unitId, UUID citizenId, String subject,
+            Parties.Kind parties, List<UUID> guardians) {
         String s = subject == null ? "" : subject.strip();
         if (s.isEmpty() || s.codePointCount(0, s.length()) > MAX_SUBJECT) { // characters, like the body's limit
             throw ProblemException.invalid("subject", "must be 1 to " + MAX_SUBJECT + " characters");
@@ -143,12 +192,13 @@ public class ConversationService {
                 .flatMap(x -> exists("SELECT 1 FROM citizen WHERE id = $1 AND tenant_id = $2", citizen,
                         caller.tenantId(), "citizen"))
                 .flatMap(x -> keys.tenant(caller.tenantId()))
-                .flatMap(k -> persist(caller, unitId, citizen, s, k))
+                .flatMap(k -> persist(caller, unitId, citizen, s, k, parties, guardians))
                 .flatMap(c -> changed(caller, c));
     }
 
     @WithTransaction
-    Uni<Conversation> persist(Caller caller, UUID unitId, UUID citizenId, String subject, TenantKeys k) {
+    Uni<Conversation> persist(Caller caller, UUID unitId, UUID citizenId, String subject, TenantKeys k,
+            Parties.Kind parties, List<UUID> guardians) {
         Conversation c = new Conversation();
         Instant now = Times.now(clock);
         c.id = Uuid7.next(clock);
@@ -159,7 +209,9 @@ public class ConversationService {
         c.status = Conversation.Status.open;
         c.createdAt = now;
         c.updatedAt = now;
+        c.parties = parties.name();
         return conversations.persist(c).call(persisted -> conversations.flush())
+                .call(persisted -> guardians.isEmpty() ? Uni.createFrom().voidItem() : setGuardians(c.id, guardians))
                 .call(persisted -> log(persisted, caller, new Lifecycle("opened", null)));
     }
 
@@ -313,19 +365,26 @@ public class ConversationService {
         }
         Uni<Void> check = policy.equals("app")
                 ? Uni.createFrom().voidItem()
-                : queries.access(caller, id).flatMap(a -> {
-                    if (a == null) {
-                        throw ProblemException.notFound("conversation");
-                    }
-                    return smsReach.hasVerifiedNumber(a.route().citizenId());
-                }).map(reachable -> {
-                    if (!reachable) {
-                        throw new ProblemException(dk.samtale.platform.ErrorCode.NO_VERIFIED_PHONE,
-                                "The citizen has no verified phone number for SMS");
-                    }
-                    return null;
-                });
-        return check.flatMap(x -> update(caller, id, c -> c.channelPolicy = policy)).flatMap(c -> changed(caller, c));
+                : queries.access(caller, id).call(a -> a == null ? Uni.createFrom().voidItem() : appOnly(id))
+                        .flatMap(a -> {
+                            if (a == null) {
+                                throw ProblemException.notFound("conversation");
+                            }
+                            return smsReach.hasVerifiedNumber(a.route().citizenId());
+                        }).map(reachable -> {
+                            if (!reachable) {
+                                throw new ProblemException(dk.samtale.platform.ErrorCode.NO_VERIFIED_PHONE,
+                                        "The citizen has no verified phone number for SMS");
+                            }
+                            return null;
+                        });
+        return check.flatMap(x -> update(caller, id, c -> {
+            if (!policy.equals("app") && Parties.Kind.of(c.parties) == Parties.Kind.guardians) {
+                // SMS would go to the child's number: a conversation with guardians is app only (README)
+                throw ProblemException.invalid("policy", "a conversation with the child's guardians is app only");
+            }
+            c.channelPolicy = policy;
+        })).flatMap(c -> changed(caller, c));
     }
 
     @WithTransaction
@@ -364,6 +423,40 @@ public class ConversationService {
                         'oldKleClass', CAST(:ok AS text), 'oldActionFacet', CAST(:oa AS text),
                         'caseNumber', CAST(:nc AS text), 'kleClass', CAST(:nk AS text), 'actionFacet', CAST(:na AS text))
                     END)""";
+
+    /** SMS would reach the child's number: a conversation with the child's guardians is app only. */
+    private Uni<Void> appOnly(UUID id) {
+        return pool.preparedQuery("SELECT parties FROM conversation WHERE id = $1").execute(Tuple.of(id)).map(rows -> {
+            if (rows.size() > 0 && "guardians".equals(rows.iterator().next().getString("parties"))) {
+                throw ProblemException.invalid("policy", "a conversation with the child's guardians is app only");
+            }
+            return null;
+        });
+    }
+
+    /** The guardians of a conversation with guardians as parties, in the transaction that creates it. */
+    private Uni<Void> setGuardians(UUID id, List<UUID> guardians) {
+        return io.quarkus.hibernate.reactive.panache.Panache.getSession()
+                .chain(session -> session
+                        .createNativeQuery("UPDATE conversation SET guardian_ids = :ids WHERE id = :id")
+                        .setParameter("ids", guardians.toArray(UUID[]::new)).setParameter("id", id).executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Staff of the unit mark a conversation with the child as the child's own (counselling, anonymous advice)
+     * or undo that; a conversation with guardians as parties cannot become the child's own (open a new one).
+     */
+    public Uni<ConversationView> markChildsOwn(Caller caller, UUID id, boolean own) {
+        return update(caller, id, c -> {
+            if (Parties.Kind.of(c.parties) == Parties.Kind.guardians) {
+                throw ProblemException.invalid("childsOwn", "a conversation with the child's guardians cannot become"
+                        + " the child's own; open a new conversation with the child");
+            }
+            c.parties = own ? Parties.Kind.child.name() : Parties.Kind.citizen.name();
+        }).call(c -> audited(caller, AuditAction.CONVERSATION_PARTIES_SET, c, Map.of("parties", c.parties)))
+                .flatMap(c -> changed(caller, c));
+    }
 
     private Uni<Integer> log(Conversation c, Caller caller, Lifecycle e) {
         java.util.Map<String, Object> d = e.detail() == null ? java.util.Map.of() : e.detail();

@@ -11,11 +11,14 @@ import java.util.UUID;
  * page opened later still shows "delivered"), {@code awaitingReply} and {@code waitingSince} (the
  * unit's, not one person's: the citizen wrote after the last staff message, whoever wrote it; since
  * the oldest such message), and {@code lastMessage} (who wrote last and the first line of it).
+ * {@code parties}: who it is with — {@code citizen}, {@code child} (the child's own) or {@code guardians}
+ * (about the child {@code citizen}, with {@code guardianIds} as the parties).
  */
 public record ConversationView(UUID id, Ref unit, Ref citizen, String subject, Conversation.Status status, Ref assignee,
         String caseNumber, String kleClass, long lastSeq, Instant lastMessageAt, Instant createdAt, Instant updatedAt,
         long readSeq, long unreadCount, long counterpartReadSeq, String actionFacet, String channelPolicy,
-        long counterpartDeliveredSeq, boolean awaitingReply, Instant waitingSince, LastMessage lastMessage) {
+        long counterpartDeliveredSeq, boolean awaitingReply, Instant waitingSince, LastMessage lastMessage,
+        String parties, java.util.List<UUID> guardianIds) {
 
     public ConversationView(UUID id, Ref unit, Ref citizen, String subject, Conversation.Status status, Ref assignee,
             String caseNumber, String kleClass, long lastSeq, Instant lastMessageAt, Instant createdAt,
@@ -23,7 +26,7 @@ public record ConversationView(UUID id, Ref unit, Ref citizen, String subject, C
             String channelPolicy) {
         this(id, unit, citizen, subject, status, assignee, caseNumber, kleClass, lastSeq, lastMessageAt, createdAt,
                 updatedAt, readSeq, unreadCount, counterpartReadSeq, actionFacet, channelPolicy, counterpartReadSeq,
-                false, null, null);
+                false, null, null, "citizen", java.util.List.of());
     }
 
     /** An id with a display name. */

@@ -48,9 +48,12 @@ public class MessageService {
     private final JournalStates journalStates;
     private final SmsStates smsStates;
     private final ChildRules children;
+    private final Parties parties;
 
     MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics,
-            JournalStates journalStates, SmsStates smsStates, EventLog eventLog, ChildRules children) {
+            JournalStates journalStates, SmsStates smsStates, EventLog eventLog, ChildRules children,
+            Parties parties) {
+        this.parties = parties;
         this.smsStates = smsStates;
         this.children = children;
         // every committed event of a conversation, on this replica or another, wakes the log's consumers
@@ -120,7 +123,9 @@ public class MessageService {
 
     private Uni<Posted> store(Caller caller, UUID conversationId, Message draft, List<UUID> files) {
         UUID citizenScope = caller.isCitizen() ? caller.id() : new UUID(0, 0);
-        return store.post(caller.tenantId(), citizenScope, caller.unitIds().toArray(UUID[]::new), draft, files)
+        // a guardian's wards come from memory (Parties); staff and most citizens have none
+        return parties.wards(caller).flatMap(wards -> store.post(caller.tenantId(), citizenScope,
+                caller.unitIds().toArray(UUID[]::new), wards, draft, files))
                 .flatMap(outcome -> {
                     if (outcome instanceof MessageStore.Outcome.Stored s) {
                         stored.increment();

@@ -68,14 +68,16 @@ class MessageStore {
 
     // Takes the next seq under the conversation's row lock and inserts the message and its one event, all or
     // nothing. The WHERE clause is the authorisation: the sender must be the conversation's citizen or a
-    // member of its unit, in the same tenant, and the conversation must be open. Nothing of push, SMS or the
+    // member of its unit, or a guardian it names as a party whose ward ($14, cached) the child still is, in the
+    // same tenant, and the conversation must be open. Nothing of push, SMS or the
     // journal is here: they follow the event log after commit (platform.EventLog), each with its own policy.
     // The event carries the route and the conversation's channel policy at this moment, so no consumer
     // reads the conversation for them. Kept short (under the client's prepared-statement cache limit).
     static final String POST = """
             WITH c AS (
               UPDATE conversation SET last_seq = last_seq + 1, last_message_at = $9, updated_at = $9
-              WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 OR unit_id = ANY($4))
+              WHERE id = $1 AND tenant_id = $2 AND status = 'open' AND (citizen_id = $3 AND parties <> 'guardians'
+                OR unit_id = ANY($4) OR parties = 'guardians' AND citizen_id = ANY($14) AND $3 = ANY(guardian_ids))
               RETURNING id, last_seq, unit_id, citizen_id, channel_policy),
             e AS (
               INSERT INTO conversation_event (tenant_id, conversation_id, unit_id, citizen_id, kind, message_id, seq,
@@ -106,30 +108,31 @@ class MessageStore {
     private static String withFiles(String post) {
         String s = post
                 .replace("'smsAllowed', $13::boolean)",
-                        "'smsAllowed', $13::boolean, 'attachments', to_jsonb($14::uuid[]))")
+                        "'smsAllowed', $13::boolean, 'attachments', to_jsonb($15::uuid[]))")
                 .replace("channel, created_at, sms_allowed)", "channel, created_at, sms_allowed, attachment_ids)")
-                .replace("$12, $9, $13 FROM c", "$12, $9, $13, $14 FROM c");
-        if (!s.contains("'attachments', to_jsonb($14::uuid[])") || !s.contains("sms_allowed, attachment_ids)")
-                || !s.contains("$13, $14 FROM c")) {
+                .replace("$12, $9, $13 FROM c", "$12, $9, $13, $15 FROM c");
+        if (!s.contains("'attachments', to_jsonb($15::uuid[])") || !s.contains("sms_allowed, attachment_ids)")
+                || !s.contains("$13, $15 FROM c")) {
             throw new IllegalStateException("the message statement changed: update withFiles");
         }
         return s;
     }
 
     Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft) {
-        return post(tenantId, citizenScope, unitScope, draft, List.of());
+        return post(tenantId, citizenScope, unitScope, new UUID[0], draft, List.of());
     }
 
     /**
      * Stores a message. Without files: the one statement, one round trip. With files: the attachment
      * feature links them and the statement runs, in one transaction — both or neither.
      */
-    Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft, List<UUID> fileIds) {
+    Uni<Outcome> post(UUID tenantId, UUID citizenScope, UUID[] unitScope, UUID[] wards, Message draft,
+            List<UUID> fileIds) {
         if (!fileIds.isEmpty()) {
-            return postWithFiles(tenantId, citizenScope, unitScope, draft, fileIds);
+            return postWithFiles(tenantId, citizenScope, unitScope, wards, draft, fileIds);
         }
         return keys.tenant(tenantId).flatMap(tenantKeys -> pool.preparedQuery(POST)
-                .execute(args(tenantId, citizenScope, unitScope, draft, tenantKeys, null)))
+                .execute(args(tenantId, citizenScope, unitScope, wards, draft, tenantKeys, null)))
                 .onItem().transformToUni(rows -> {
                     if (rows.size() == 0) {
                         // not visible or closed; or a retry of a message sent before the conversation closed
@@ -146,14 +149,14 @@ class MessageStore {
                         .map(MessageStore::sameConversation));
     }
 
-    private Uni<Outcome> postWithFiles(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft,
-            List<UUID> fileIds) {
+    private Uni<Outcome> postWithFiles(UUID tenantId, UUID citizenScope, UUID[] unitScope, UUID[] wards,
+            Message draft, List<UUID> fileIds) {
         MessageFiles.Link link = new MessageFiles.Link(tenantId, draft.conversationId(), draft.sender().id(),
                 draft.id(), draft.clientMessageId(), fileIds);
         UUID[] ids = fileIds.toArray(UUID[]::new);
         return keys.tenant(tenantId).flatMap(tenantKeys -> pool.withTransaction(tx -> files.link(tx, link)
                 .flatMap(linked -> tx.preparedQuery(POST_WITH_FILES)
-                        .execute(args(tenantId, citizenScope, unitScope, draft, tenantKeys, ids)).map(rows -> {
+                        .execute(args(tenantId, citizenScope, unitScope, wards, draft, tenantKeys, ids)).map(rows -> {
                             if (rows.size() == 0) {
                                 // roll the links back too
                                 throw new NotStored();
@@ -184,13 +187,13 @@ class MessageStore {
         files.check(fileIds);
     }
 
-    private static Tuple args(UUID tenantId, UUID citizenScope, UUID[] unitScope, Message draft, TenantKeys tenantKeys,
-            UUID[] fileIds) {
+    private static Tuple args(UUID tenantId, UUID citizenScope, UUID[] unitScope, UUID[] wards, Message draft,
+            TenantKeys tenantKeys, UUID[] fileIds) {
         byte[] sealed = tenantKeys.seal(Binding.messageBody(tenantId, draft.id()), draft.body());
         List<Object> args = new ArrayList<>(List.of(draft.conversationId(), tenantId, citizenScope, unitScope,
                 draft.id(), draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
                 Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.activeKeyId(), draft.channel().name(),
-                draft.smsAllowed()));
+                draft.smsAllowed(), wards));
         if (fileIds != null) {
             args.add(fileIds);
         }

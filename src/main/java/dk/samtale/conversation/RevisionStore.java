@@ -45,7 +45,8 @@ class RevisionStore {
             JOIN conversation c ON c.id = m.conversation_id
             LEFT JOIN message_correction mc ON m.correction IS NOT NULL AND mc.message_id = m.id
                 AND mc.version = m.correction
-            WHERE m.id = $1 AND m.conversation_id = $2 AND c.tenant_id = $3 AND (c.citizen_id = $4 OR c.unit_id = ANY($5))
+            WHERE m.id = $1 AND m.conversation_id = $2 AND c.tenant_id = $3 AND (c.citizen_id = $4 AND c.parties <> 'guardians' OR c.unit_id = ANY($5)
+                OR c.parties = 'guardians' AND $4 = ANY(c.guardian_ids))
             FOR UPDATE OF m""";
 
     private static final String RETRACT = """

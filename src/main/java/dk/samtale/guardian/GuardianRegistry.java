@@ -23,6 +23,8 @@ import dk.samtale.audit.AuditActor;
 import dk.samtale.audit.AuditEvent;
 import dk.samtale.audit.AuditTrail;
 import dk.samtale.conversation.ConversationService;
+import dk.samtale.conversation.Guardians;
+import dk.samtale.conversation.Parties;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.Citizens;
 import dk.samtale.identity.Cpr;
@@ -41,7 +43,7 @@ import dk.samtale.platform.Uuid7;
  * stored.
  */
 @ApplicationScoped
-public class GuardianRegistry {
+public class GuardianRegistry implements Guardians {
 
     static final String BASIS = "parental-authority";
 
@@ -53,8 +55,11 @@ public class GuardianRegistry {
     private final ConversationService conversations;
     private final AuditTrail audit;
     private final Clock clock;
+    private final Parties parties;
 
-    GuardianRegistry(Pool pool, Citizens citizens, ConversationService conversations, AuditTrail audit, Clock clock) {
+    GuardianRegistry(Pool pool, Citizens citizens, ConversationService conversations, AuditTrail audit, Clock clock,
+            Parties parties) {
+        this.parties = parties;
         this.pool = pool;
         this.citizens = citizens;
         this.conversations = conversations;
@@ -99,6 +104,7 @@ public class GuardianRegistry {
                                 return view(rows.iterator().next(), child.born(), names);
                             });
                 }))
+                .invoke(g -> parties.forgetWards(staff.tenantId(), g.guardian().id()))
                 .call(g -> audit.record(new AuditEvent(staff.tenantId(), AuditActor.of(staff),
                         AuditAction.GUARDIANSHIP_REGISTERED, "guardianship", g.id(),
                         Map.of("childId", childId.toString(), "guardianId", g.guardian().id().toString(),
@@ -114,12 +120,41 @@ public class GuardianRegistry {
                 .flatMap(rows -> withPeople(staff.tenantId(), childId, rows));
     }
 
+    /**
+     * Every guardianship the citizen is part of, as the child or as the guardian, current and past, newest
+     * first (the insight report: no staff check, the caller decides who may see it).
+     */
+    Uni<List<Guardianship>> involving(UUID tenantId, UUID citizenId) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM guardianship WHERE tenant_id = $1"
+                + " AND (child_id = $2 OR guardian_id = $2) ORDER BY registered_at DESC")
+                .execute(Tuple.of(tenantId, citizenId)).flatMap(rows -> {
+                    List<Row> list = new ArrayList<>();
+                    rows.forEach(list::add);
+                    Set<UUID> ids = new java.util.HashSet<>();
+                    list.forEach(r -> {
+                        ids.add(r.getUUID("child_id"));
+                        ids.add(r.getUUID("guardian_id"));
+                    });
+                    return citizens.people(tenantId, ids).map(people -> list.stream().map(r -> {
+                        Citizens.Person child = people.get(r.getUUID("child_id"));
+                        Map<UUID, String> names = new java.util.HashMap<>();
+                        people.values().forEach(p -> names.put(p.id(), p.name()));
+                        return view(r, child == null ? null : child.born(), names);
+                    }).toList());
+                });
+    }
+
     /** Ends a guardianship (idempotent: ending an ended one answers it unchanged and audits nothing). */
     Uni<Guardianship> end(Caller staff, UUID childId, UUID guardianshipId) {
         return mayManage(staff, childId).flatMap(x -> pool.preparedQuery("""
                 UPDATE guardianship SET ended_at = $4, ended_by = $5
-                WHERE id = $1 AND tenant_id = $2 AND child_id = $3 AND ended_at IS NULL RETURNING id""")
+                WHERE id = $1 AND tenant_id = $2 AND child_id = $3 AND ended_at IS NULL RETURNING id, guardian_id""")
                 .execute(Tuple.of(guardianshipId, staff.tenantId(), childId, Times.utc(Times.now(clock)), staff.id())))
+                // the guardian leaves the child's conversations at once (conversation's own rows, through its port)
+                .call(rows -> rows.size() == 0
+                        ? Uni.createFrom().voidItem()
+                        : parties.guardianshipEnded(staff.tenantId(), childId,
+                                rows.iterator().next().getUUID("guardian_id")))
                 .call(rows -> rows.size() == 0
                         ? Uni.createFrom().voidItem()
                         : audit.record(new AuditEvent(staff.tenantId(), AuditActor.of(staff),
@@ -130,33 +165,29 @@ public class GuardianRegistry {
                         .orElseThrow(() -> ProblemException.notFound("guardianship")));
     }
 
-    /**
-     * The children this citizen is a guardian of now: registered, not ended by staff, and under 18 today
-     * (evaluated at this call with the injected clock). Empty for almost everyone, at the cost of one
-     * indexed read.
-     */
-    public Uni<Set<UUID>> currentWards(UUID tenantId, UUID guardianId) {
+    @Override
+    public Uni<Map<UUID, LocalDate>> wardsOf(UUID tenantId, UUID guardianId) {
         return pool.preparedQuery("SELECT child_id FROM guardianship WHERE tenant_id = $1 AND guardian_id = $2"
                 + " AND ended_at IS NULL").execute(Tuple.of(tenantId, guardianId)).flatMap(rows -> {
                     List<UUID> children = new ArrayList<>();
                     rows.forEach(r -> children.add(r.getUUID("child_id")));
                     if (children.isEmpty()) {
-                        return Uni.createFrom().item(Set.<UUID>of());
+                        return Uni.createFrom().item(Map.<UUID, LocalDate>of());
                     }
                     return citizens.people(tenantId, children).map(people -> {
-                        Set<UUID> out = new java.util.HashSet<>();
+                        Map<UUID, LocalDate> out = new java.util.HashMap<>();
                         people.values().forEach(p -> {
-                            if (minor(p.born())) {
-                                out.add(p.id());
+                            if (p.born() != null) {
+                                out.put(p.id(), Cpr.adultOn(p.born()));
                             }
                         });
-                        return Set.copyOf(out);
+                        return Map.copyOf(out);
                     });
                 });
     }
 
-    /** The child's current guardians (not ended; none once the child is 18). */
-    public Uni<Set<UUID>> currentGuardians(UUID tenantId, UUID childId) {
+    @Override
+    public Uni<Set<UUID>> guardiansOf(UUID tenantId, UUID childId) {
         return citizens.people(tenantId, List.of(childId)).flatMap(people -> {
             Citizens.Person child = people.get(childId);
             if (child == null || !minor(child.born())) {

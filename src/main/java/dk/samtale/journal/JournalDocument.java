@@ -33,18 +33,46 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *        concern and its entry (which stays in the chain as it was; their own {@code messageId} is null, as
  *        the feed's is); absent from every other entry, so the bytes of those are exactly as before
  * @param reason only in {@code message-corrected} entries: why staff corrected the message
+ * @param parties only in message entries of a conversation about a child (issue 20): every party with its
+ *        role — {@code child} (the child the case concerns; in the child's own conversation the only party)
+ *        and {@code guardian} (holder of parental authority, a party of a conversation with the guardians);
+ *        absent from every other entry, so the bytes of those are exactly as before
  */
 @JsonPropertyOrder({"version", "entryId", "tenant", "position", "previousHash", "caseNumber", "primaryClass",
         "actionFacet", "party", "title", "letterDate", "documentType", "direction", "channel", "author", "body",
-        "bodyError", "attachments", "conversationId", "messageId", "seq", "journaledAt", "refersTo", "reason"})
+        "bodyError", "attachments", "conversationId", "messageId", "seq", "journaledAt", "refersTo", "reason",
+        "parties"})
 public record JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
         String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,
         String documentType, String direction, String channel, Author author, String body, String bodyError,
         List<Attachment> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Reference refersTo,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<RoledParty> parties) {
 
     public static final String VERSION = "samtale-journal/1";
+
+    public JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
+            String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,
+            String documentType, String direction, String channel, Author author, String body, String bodyError,
+            List<Attachment> attachments, UUID conversationId, UUID messageId, long seq, String journaledAt,
+            Reference refersTo, String reason) {
+        this(version, entryId, tenant, position, previousHash, caseNumber, primaryClass, actionFacet, party, title,
+                letterDate, documentType, direction, channel, author, body, bodyError, attachments, conversationId,
+                messageId, seq, journaledAt, refersTo, reason, null);
+    }
+
+    /** The same entry naming every party with its role (null: an ordinary conversation with its citizen). */
+    public JournalDocument withParties(List<RoledParty> all) {
+        return new JournalDocument(version, entryId, tenant, position, previousHash, caseNumber, primaryClass,
+                actionFacet, party, title, letterDate, documentType, direction, channel, author, body, bodyError,
+                attachments, conversationId, messageId, seq, journaledAt, refersTo, reason, all);
+    }
+
+    /** A party of a conversation about a child, with its role: {@code child} or {@code guardian}. */
+    @JsonPropertyOrder({"role", "cpr", "name"})
+    public record RoledParty(String role, String cpr, String name) {
+    }
 
     public JournalDocument(String version, UUID entryId, String tenant, long position, String previousHash,
             String caseNumber, String primaryClass, String actionFacet, Party party, String title, String letterDate,

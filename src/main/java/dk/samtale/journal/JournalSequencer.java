@@ -420,7 +420,7 @@ public class JournalSequencer implements EventConsumer {
     private record Pending(UUID messageId, UUID conversationId, long seq, String senderKind,
             UUID senderId, byte[] bodyEnc, String channel, Instant createdAt, String subject, String caseNumber,
             String kleClass, String actionFacet, UUID unitId, UUID citizenId, byte[] cprEnc, byte[] citizenNameEnc,
-            String staffName, List<UUID> fileIds) {
+            String staffName, List<UUID> fileIds, String parties, List<UUID> guardianIds, byte[] senderNameEnc) {
     }
 
     private Batch sequence(Connection c, UUID tenantId, TenantKeys tenantKeys, List<LoggedEvent> events)
@@ -444,6 +444,7 @@ public class JournalSequencer implements EventConsumer {
                         VALUES (?, ?, ?, 'pending', ?, ?)""")) {
             // a batch often holds several messages of one conversation: open each citizen's CPR and name once
             Map<UUID, JournalDocument.Party> parties = new HashMap<>();
+            Map<UUID, JournalDocument.Party> guardians = new HashMap<>();
             for (Pending p : pending) {
                 position++;
                 UUID entryId = Uuid7.next(clock);
@@ -452,7 +453,8 @@ public class JournalSequencer implements EventConsumer {
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "cpr"), p.cprEnc()),
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "name"), p.citizenNameEnc())));
                 JournalDocument doc = document(tenantId, chain.slug(), entryId, position, previous, p, party,
-                        tenantKeys, now, attached.getOrDefault(p.messageId(), List.of()));
+                        tenantKeys, now, attached.getOrDefault(p.messageId(), List.of()))
+                        .withParties(roles(c, tenantId, tenantKeys, p, party, guardians));
                 head = bindEntry(insert, tenantId, tenantKeys, chain.recipient(), entryId, position, previous,
                         p.messageId(), p.conversationId(), p.createdAt(), doc);
                 insert.addBatch();
@@ -485,15 +487,18 @@ public class JournalSequencer implements EventConsumer {
     private List<Pending> pending(Connection c, UUID tenantId, TenantKeys k, List<LoggedEvent> events)
             throws SQLException {
         Map<UUID, Pending> byId = new HashMap<>();
-        try (PreparedStatement st = c.prepareStatement("""
-                SELECT m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.channel,
-                       m.created_at, c.subject, c.case_number, c.kle_class, c.action_facet, c.unit_id, c.citizen_id,
-                       ci.cpr_enc, ci.name_enc, s.name, c.subject_enc, m.attachment_ids
-                FROM message m
-                JOIN conversation c ON c.id = m.conversation_id
-                JOIN citizen ci ON ci.id = c.citizen_id
-                LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
-                WHERE m.id = ANY(?)""")) {
+        try (PreparedStatement st = c.prepareStatement(
+                """
+                        SELECT m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.body_enc, m.channel,
+                               m.created_at, c.subject, c.case_number, c.kle_class, c.action_facet, c.unit_id, c.citizen_id,
+                               ci.cpr_enc, ci.name_enc, s.name, c.subject_enc, m.attachment_ids, c.parties, c.guardian_ids,
+                               sc.name_enc
+                        FROM message m
+                        JOIN conversation c ON c.id = m.conversation_id
+                        JOIN citizen ci ON ci.id = c.citizen_id
+                        LEFT JOIN staff_member s ON m.sender_kind = 'staff' AND s.id = m.sender_id
+                        LEFT JOIN citizen sc ON m.sender_kind = 'citizen' AND sc.id = m.sender_id AND m.sender_id <> c.citizen_id
+                        WHERE m.id = ANY(?)""")) {
             st.setArray(1, c.createArrayOf("uuid", events.stream().map(LoggedEvent::messageId).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -503,7 +508,7 @@ public class JournalSequencer implements EventConsumer {
                             Subjects.open(k, tenantId, rs.getObject(2, UUID.class), rs.getString(9), rs.getBytes(18)),
                             rs.getString(10), rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class),
                             rs.getObject(14, UUID.class), rs.getBytes(15), rs.getBytes(16), rs.getString(17),
-                            fileIds(rs.getArray(19)));
+                            fileIds(rs.getArray(19)), rs.getString(20), fileIds(rs.getArray(21)), rs.getBytes(22));
                     byId.put(p.messageId(), p);
                 }
             }
@@ -516,6 +521,42 @@ public class JournalSequencer implements EventConsumer {
             }
         }
         return list;
+    }
+
+    /**
+     * Every party of a conversation about a child, with its role (issue 20): the child, and each guardian the
+     * conversation names. Null for an ordinary conversation, whose entries stay exactly as they were. Guardians'
+     * CPR and names are opened once per batch.
+     */
+    private static List<JournalDocument.RoledParty> roles(Connection c, UUID tenantId, TenantKeys k, Pending p,
+            JournalDocument.Party child, Map<UUID, JournalDocument.Party> guardians) throws SQLException {
+        if (p.parties() == null || "citizen".equals(p.parties())) {
+            return null;
+        }
+        List<JournalDocument.RoledParty> out = new ArrayList<>();
+        out.add(new JournalDocument.RoledParty("child", child.cpr(), child.name()));
+        List<UUID> missing = p.guardianIds().stream().filter(id -> !guardians.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            try (PreparedStatement st = c
+                    .prepareStatement("SELECT id, cpr_enc, name_enc FROM citizen WHERE id = ANY(?)")) {
+                st.setArray(1, c.createArrayOf("uuid", missing.toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        UUID id = rs.getObject(1, UUID.class);
+                        guardians.put(id, new JournalDocument.Party(
+                                k.openOrNull(Binding.citizen(tenantId, id, "cpr"), rs.getBytes(2)),
+                                k.openOrNull(Binding.citizen(tenantId, id, "name"), rs.getBytes(3))));
+                    }
+                }
+            }
+        }
+        for (UUID id : p.guardianIds()) {
+            JournalDocument.Party g = guardians.get(id);
+            if (g != null) {
+                out.add(new JournalDocument.RoledParty("guardian", g.cpr(), g.name()));
+            }
+        }
+        return out;
     }
 
     private static List<UUID> fileIds(java.sql.Array array) throws SQLException {
@@ -552,7 +593,12 @@ public class JournalSequencer implements EventConsumer {
             bodyError = e.reason().code();
         }
         boolean fromCitizen = p.senderKind().equals("citizen");
-        String authorName = fromCitizen ? party.name() : p.staffName();
+        // a guardian writes as a citizen who is not the conversation's citizen: their own name, not the child's
+        String authorName = !fromCitizen
+                ? p.staffName()
+                : p.senderNameEnc() == null
+                        ? party.name()
+                        : k.openOrNull(Binding.citizen(tenantId, p.senderId(), "name"), p.senderNameEnc());
         return new JournalDocument(JournalDocument.VERSION, entryId, slug, position, previous, p.caseNumber(),
                 p.kleClass(), p.actionFacet(), party, p.subject(),
                 RFC3339.format(p.createdAt()), "besked", fromCitizen ? "received" : "sent", p.channel(),

@@ -29,7 +29,9 @@ class PushIntake implements EventConsumer {
             FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::uuid[], ?::uuid[])
                  AS x(conversation_id, side, seq, since, citizen_id, unit_id)
             WHERE CASE WHEN x.side = 'citizen'
-                       THEN EXISTS (SELECT 1 FROM device d WHERE d.owner_id = x.citizen_id)
+                       THEN EXISTS (SELECT 1 FROM conversation pc JOIN device d ON d.owner_id = ANY(
+                                CASE WHEN pc.parties = 'guardians' THEN pc.guardian_ids ELSE ARRAY[pc.citizen_id] END)
+                                WHERE pc.id = x.conversation_id)
                        ELSE EXISTS (SELECT 1 FROM device_unit du WHERE du.unit_id = x.unit_id) END
             ON CONFLICT (conversation_id, side) DO UPDATE SET seq = greatest(p.seq, EXCLUDED.seq)""";
 

@@ -13,6 +13,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dk.samtale.conversation.Parties;
+import dk.samtale.conversation.Route;
 import dk.samtale.platform.Times;
 
 /**
@@ -33,7 +35,8 @@ class PushQueue {
     }
 
     /** Where a push goes, whether it is still needed, and to which devices (none once reached). */
-    record Target(UUID tenantId, String unitName, boolean showUnitName, long reached, List<Recipient> recipients) {
+    record Target(UUID tenantId, String unitName, boolean showUnitName, long reached, List<Recipient> recipients,
+            Route route) {
     }
 
     /** A device to notify (token still sealed) and its owner's unread count. */
@@ -41,9 +44,11 @@ class PushQueue {
     }
 
     private final Pool pool;
+    private final Parties parties;
 
-    PushQueue(Pool pool) {
+    PushQueue(Pool pool, Parties parties) {
         this.pool = pool;
+        this.parties = parties;
     }
 
     Uni<List<Due>> claim(Instant now, Duration grace, Duration lease, int limit) {
@@ -90,7 +95,7 @@ class PushQueue {
      */
     Uni<Target> resolve(Due due) {
         return pool.preparedQuery("""
-                SELECT t.tenant_id, t.unit_name, t.push_shows_unit_name, t.reached,
+                SELECT t.tenant_id, t.unit_id, t.citizen_id, t.unit_name, t.push_shows_unit_name, t.reached,
                        d.id AS device_id, d.owner_id, d.platform, d.token_enc,
                        CASE WHEN d.id IS NOT NULL THEN
                          (SELECT count(*) FROM conversation bc
@@ -98,19 +103,22 @@ class PushQueue {
                           LEFT JOIN read_cursor rc ON rc.conversation_id = bc.id AND rc.reader_id = d.owner_id
                           WHERE bc.tenant_id = t.tenant_id AND bc.status = 'open' AND m.sender_id <> d.owner_id
                             AND m.seq > coalesce(rc.read_seq, 0) AND m.retracted_at IS NULL
-                            AND (bc.citizen_id = d.owner_id
+                            AND (bc.citizen_id = d.owner_id AND bc.parties <> 'guardians'
+                                 OR bc.parties = 'guardians' AND d.owner_id = ANY(bc.guardian_ids)
                                  OR bc.unit_id IN (SELECT du2.unit_id FROM device_unit du2
                                                    JOIN device d2 ON d2.id = du2.device_id
                                                    WHERE d2.owner_id = d.owner_id)))
                        END AS badge
                 FROM (SELECT c.tenant_id, c.unit_id, c.citizen_id, u.name AS unit_name, tn.push_shows_unit_name,
+                             CASE WHEN c.parties = 'guardians' THEN c.guardian_ids ELSE ARRAY[c.citizen_id] END
+                                 AS recipients,
                              (SELECT coalesce(max(greatest(r.delivered_seq, r.read_seq)), 0) FROM read_cursor r
                               WHERE r.conversation_id = c.id AND r.reader_kind = $2) AS reached
                       FROM conversation c JOIN unit u ON u.id = c.unit_id JOIN tenant tn ON tn.id = c.tenant_id
                       WHERE c.id = $1) t
                 LEFT JOIN LATERAL (
                       SELECT d.id, d.owner_id, d.platform, d.token_enc FROM device d
-                      WHERE $2 = 'citizen' AND d.owner_id = t.citizen_id AND d.owner_kind = 'citizen'
+                      WHERE $2 = 'citizen' AND d.owner_id = ANY(t.recipients) AND d.owner_kind = 'citizen'
                         AND d.tenant_id = t.tenant_id
                       UNION ALL
                       SELECT d.id, d.owner_id, d.platform, d.token_enc FROM device_unit du
@@ -126,7 +134,9 @@ class PushQueue {
                     for (Row r : rows) {
                         if (target == null) {
                             target = new Target(r.getUUID("tenant_id"), r.getString("unit_name"),
-                                    r.getBoolean("push_shows_unit_name"), r.getLong("reached"), new ArrayList<>());
+                                    r.getBoolean("push_shows_unit_name"), r.getLong("reached"), new ArrayList<>(),
+                                    new Route(r.getUUID("tenant_id"), r.getUUID("unit_id"), r.getUUID("citizen_id"),
+                                            due.conversationId()));
                         }
                         if (r.getUUID("device_id") != null) {
                             target.recipients().add(new Recipient(r.getUUID("device_id"), r.getUUID("owner_id"),
@@ -136,7 +146,14 @@ class PushQueue {
                         }
                     }
                     return target;
-                });
+                }).flatMap(target -> target == null || due.side() != Side.citizen
+                        ? Uni.createFrom().item(target)
+                        // a conversation with guardians as parties: its guardians while the child is under 18
+                        // (evaluated now), never the child
+                        : parties.citizenRecipients(target.route()).map(ids -> {
+                            target.recipients().removeIf(r -> !ids.contains(r.ownerId()));
+                            return target;
+                        }));
     }
 
     /**

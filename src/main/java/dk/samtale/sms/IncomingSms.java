@@ -141,9 +141,11 @@ public class IncomingSms {
 
     /** The citizen's open conversation (SMS policies first, then most recent), or a new one in the default unit. */
     private Uni<UUID> conversation(Tenant tenant, Caller citizen) {
-        return pool.preparedQuery("""
-                SELECT id FROM conversation WHERE tenant_id = $1 AND citizen_id = $2 AND status = 'open'
-                ORDER BY (channel_policy <> 'app') DESC, updated_at DESC LIMIT 1""")
+        return pool
+                .preparedQuery(
+                        """
+                                SELECT id FROM conversation WHERE tenant_id = $1 AND citizen_id = $2 AND status = 'open' AND parties <> 'guardians'
+                                ORDER BY (channel_policy <> 'app') DESC, updated_at DESC LIMIT 1""")
                 .execute(Tuple.of(tenant.id(), citizen.id())).flatMap(rows -> {
                     if (rows.size() > 0) {
                         return Uni.createFrom().item(rows.iterator().next().getUUID("id"));

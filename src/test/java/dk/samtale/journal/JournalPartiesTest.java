@@ -1,0 +1,89 @@
+package dk.samtale.journal;
+
+import static dk.samtale.journal.JournalFixture.UNIT_J;
+import static dk.samtale.journal.JournalFixture.document;
+import static dk.samtale.journal.JournalFixture.entryOf;
+import static dk.samtale.journal.JournalFixture.head;
+import static dk.samtale.journal.JournalFixture.staff;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dk.samtale.identity.Cpr;
+import dk.samtale.testing.Api;
+import dk.samtale.testing.Tokens;
+
+/**
+ * Journal entries of conversations about a child name every party with its role (issue 20): the child and
+ * each guardian who is a party, with CPR and name for the case system; a guardian's message is authored by
+ * the guardian, not the child; an ordinary conversation's entries are exactly as before (no parties).
+ */
+@QuarkusTest
+class JournalPartiesTest {
+
+    @Test
+    void entriesNameTheChildAndTheGuardiansWithTheirRoles() {
+        String childCpr = cprBornOn(LocalDate.now(Cpr.DENMARK).minusYears(12).minusDays(7));
+        String guardianCpr = cprBornOn(LocalDate.now(Cpr.DENMARK).minusYears(39).minusDays(7));
+        String childId = lookUp(childCpr);
+        String guardianId = lookUp(guardianCpr);
+        Tokens.citizen("journalby", childCpr, "Alma Alstrup"); // names come from MitID at sign-in
+        String guardian = Tokens.citizen("journalby", guardianCpr, "Bente Alstrup");
+        Api.as(guardian).get("/api/v1/me").then().statusCode(200);
+        Api.as(Tokens.citizen("journalby", childCpr, "Alma Alstrup")).get("/api/v1/me").then().statusCode(200);
+        Api.as(staff()).body(Map.of("cpr", guardianCpr, "unitId", UNIT_J)).post("/api/v1/citizens/" + childId
+                + "/guardians").then().statusCode(201);
+        String withGuardians = open(Map.of("unitId", UNIT_J, "citizenId", childId, "subject", "Familiesag",
+                "parties", "guardians", "guardianIds", List.of(guardianId)));
+        String own = open(Map.of("unitId", UNIT_J, "citizenId", childId, "subject", "Rådgivning", "parties",
+                "child"));
+        String plain = open(Map.of("unitId", UNIT_J, "citizenId", guardianId, "subject", "Egen sag"));
+        long after = head();
+
+        String fromGuardian = send(guardian, withGuardians, "Vi kommer gerne til mødet");
+        JsonPath doc = document(entryOf(fromGuardian, after));
+        assertEquals(List.of("child", "guardian"), doc.getList("parties.role"));
+        assertEquals(List.of(childCpr, guardianCpr), doc.getList("parties.cpr"));
+        assertEquals(List.of("Alma Alstrup", "Bente Alstrup"), doc.getList("parties.name"));
+        assertEquals("Bente Alstrup", doc.getString("author.name"));
+        assertEquals(guardianId, doc.getString("author.id"));
+        assertEquals(childCpr, doc.getString("party.cpr"));
+
+        JsonPath ownDoc = document(entryOf(send(staff(), own, "Hej Alma"), after));
+        assertEquals(List.of("child"), ownDoc.getList("parties.role"));
+
+        JsonPath plainDoc = document(entryOf(send(staff(), plain, "Hej Bente"), after));
+        assertNull(plainDoc.get("parties"), "an ordinary conversation's entry is unchanged");
+    }
+
+    private static String open(Map<String, Object> body) {
+        return Api.as(staff()).body(body).post("/api/v1/conversations").then().statusCode(201).extract().path("id");
+    }
+
+    private static String send(String token, String conversation, String body) {
+        return Api.as(token).body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", body))
+                .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201).extract()
+                .path("messageId");
+    }
+
+    private static String lookUp(String cpr) {
+        return Api.as(staff()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then().statusCode(200)
+                .extract().path("id");
+    }
+
+    private static String cprBornOn(LocalDate born) {
+        return born.format(DateTimeFormatter.ofPattern("ddMMyy")) + (born.getYear() >= 2000 ? '4' : '0')
+                + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
+    }
+}
