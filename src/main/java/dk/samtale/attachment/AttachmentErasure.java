@@ -19,6 +19,11 @@ import dk.samtale.platform.ConversationErasure;
 class AttachmentErasure implements ConversationErasure {
 
     @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("attachment_chunk", "attachment");
+    }
+
+    @Override
     public String name() {
         return "attachment";
     }

@@ -20,6 +20,11 @@ import dk.samtale.platform.ConversationErasure;
 class ConversationContentErasure implements ConversationErasure {
 
     @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("message_correction", "read_cursor", "conversation_event", "message", "conversation");
+    }
+
+    @Override
     public String name() {
         return "conversation";
     }

@@ -15,6 +15,11 @@ import dk.samtale.platform.ConversationErasure;
 class InboxErasure implements ConversationErasure {
 
     @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("conversation_note", "inbox_viewer");
+    }
+
+    @Override
     public String name() {
         return "inbox";
     }

@@ -34,6 +34,11 @@ class JournalErasure implements ConversationErasure {
     }
 
     @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("journal_entry", "journal_document");
+    }
+
+    @Override
     public String name() {
         return "journal";
     }

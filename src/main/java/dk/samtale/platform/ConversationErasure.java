@@ -21,6 +21,13 @@ public interface ConversationErasure {
     /** A short name for reports and metrics ({@code journal}, {@code attachment} …). */
     String name();
 
+    /**
+     * The tables this implementation deletes or strips rows of, all owned by its feature: a test
+     * ({@code ErasureCoverageTest}) fails when a table that refers to a conversation or a message is named by
+     * no implementation and is not on its short list of records kept on purpose.
+     */
+    java.util.Set<String> tables();
+
     /** Lower first; the feature owning the rows others refer to ({@code conversation}) goes last. */
     default int order() {
         return 100;

@@ -15,6 +15,11 @@ import dk.samtale.platform.ConversationErasure;
 class PushErasure implements ConversationErasure {
 
     @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("push_due", "push_failure");
+    }
+
+    @Override
     public String name() {
         return "push";
     }

@@ -18,6 +18,11 @@ import dk.samtale.platform.ConversationErasure;
 class SmsErasure implements ConversationErasure {
 
     @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("sms_inbound", "sms_notice");
+    }
+
+    @Override
     public String name() {
         return "sms";
     }
