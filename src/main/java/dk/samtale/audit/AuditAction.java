@@ -19,6 +19,10 @@ public enum AuditAction {
                                                                                                                     "keys.shredded"),
     // who changed where a citizen's SMS notices go (dk.samtale.sms); ids only, never the number
     CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed"),
+    // retention and deletion (dk.samtale.retention, issue 16); ids and counts only
+    RETENTION_POLICY_CHANGED("retention.policy-changed"), RETENTION_DRY_RUN("retention.dry-run"), RETENTION_RUN(
+            "retention.run"), LEGAL_HOLD_PLACED("legal-hold.placed"), LEGAL_HOLD_LIFTED(
+                    "legal-hold.lifted"), CITIZEN_ERASED("citizen.erased"),
     // children and guardians (dk.samtale.guardian, issue 20); ids only, never a CPR number
     UNIT_CHILD_SETTINGS_CHANGED("unit.child-settings-changed"), GUARDIANSHIP_REGISTERED(
             "guardianship.registered"), GUARDIANSHIP_ENDED("guardianship.ended"), CONVERSATION_PARTIES_SET(

@@ -47,6 +47,14 @@ public class Citizens {
         return keys.tenant(tenantId).flatMap(k -> findOrRegister(pool, k, tenantId, cpr, name));
     }
 
+    /** The id of the citizen with this CPR in the tenant, or null: never registers (legal holds, erasure). */
+    public Uni<UUID> find(UUID tenantId, String cpr) {
+        return keys.tenant(tenantId).flatMap(k -> pool
+                .preparedQuery("SELECT id FROM citizen WHERE tenant_id = $1 AND cpr_index = $2")
+                .execute(Tuple.of(tenantId, Buffer.buffer(k.index("cpr", cpr))))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id")));
+    }
+
     /** A citizen's name from its sealed column; null when absent or unreadable. */
     public static String name(TenantKeys keys, UUID tenantId, UUID citizenId, byte[] nameEnc) {
         return keys.openOrNull(Binding.citizen(tenantId, citizenId, "name"), nameEnc);

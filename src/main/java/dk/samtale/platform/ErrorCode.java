@@ -49,6 +49,9 @@ public enum ErrorCode {
             "message-already-read", 409, "The message has been read"), RETRACT_WINDOW_PASSED("retract-window-passed",
                     409,
                     "Too late to retract"), MESSAGE_RETRACTED("message-retracted", 409, "The message is retracted"),
+    // Retention (dk.samtale.retention, issue 16)
+    DRY_RUN_REQUIRED("dry-run-required", 409, "A dry run of the current policy is required first"), HOLD_LIFTED(
+            "hold-lifted", 409, "The legal hold is lifted already"),
     // Children and guardians (issue 20, part B)
     CHILD_BELOW_MINIMUM_AGE("child-below-minimum-age", 403, "Below the unit's minimum age"), CHILD_MAY_NOT_WRITE(
             "child-may-not-write", 403, "Children may not write on their own here"), NOT_A_CHILD("not-a-child", 409,
