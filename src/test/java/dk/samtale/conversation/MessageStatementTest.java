@@ -68,7 +68,7 @@ class MessageStatementTest {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversation), tenant, new UUID(0, 0),
                 new UUID[]{UUID.fromString(World.UNIT_X)}, UUID.randomUUID(), "staff", UUID.randomUUID(),
                 "statement-test", OffsetDateTime.now(ZoneOffset.UTC), Buffer.buffer(new byte[]{1, 2, 3}), 1, "web",
-                true));
+                true, new UUID[0]));
         Map<String, String> touched = touched(MessageStore.POST, args);
 
         assertEquals(List.of("conversation", "conversation_event", "message"), List.copyOf(touched.keySet()),
@@ -115,7 +115,7 @@ class MessageStatementTest {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversation), tenant, new UUID(0, 0),
                 new UUID[]{UUID.fromString(World.UNIT_X)}, UUID.randomUUID(), "staff", UUID.randomUUID(),
                 "statement-files", OffsetDateTime.now(ZoneOffset.UTC), Buffer.buffer(new byte[]{1, 2, 3}), 1, "web",
-                false, new UUID[]{UUID.randomUUID()}));
+                false, new UUID[0], new UUID[]{UUID.randomUUID()}));
         Map<String, String> touched = touched(MessageStore.POST_WITH_FILES, args);
         assertEquals(List.of("conversation", "conversation_event", "message"), List.copyOf(touched.keySet()),
                 "tables the statement touched: " + touched);

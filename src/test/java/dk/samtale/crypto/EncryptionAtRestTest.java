@@ -53,7 +53,7 @@ class EncryptionAtRestTest {
     @Test
     void aDumpOfEveryColumnOfEveryTableHoldsNoMessageTextCprOrName() {
         String marker = "HEMMELIGT-" + UUID.randomUUID();
-        String cpr = "2" + String.format("%09d", (long) (Math.random() * 1_000_000_000L));
+        String cpr = dk.samtale.testing.People.adultCpr();
         String name = "Navnemarkør " + UUID.randomUUID();
         String citizen = Tokens.citizen("testby", cpr, name);
         String conversation = World.openConversation(citizen, World.UNIT_X);

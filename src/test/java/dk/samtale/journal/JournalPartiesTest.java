@@ -8,20 +8,17 @@ import static dk.samtale.journal.JournalFixture.staff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-import dk.samtale.identity.Cpr;
 import dk.samtale.testing.Api;
+import dk.samtale.testing.People;
 import dk.samtale.testing.Tokens;
 
 /**
@@ -34,13 +31,13 @@ class JournalPartiesTest {
 
     @Test
     void entriesNameTheChildAndTheGuardiansWithTheirRoles() {
-        String childCpr = cprBornOn(LocalDate.now(Cpr.DENMARK).minusYears(12).minusDays(7));
-        String guardianCpr = cprBornOn(LocalDate.now(Cpr.DENMARK).minusYears(39).minusDays(7));
-        String childId = lookUp(childCpr);
-        String guardianId = lookUp(guardianCpr);
-        Tokens.citizen("journalby", childCpr, "Alma Alstrup"); // names come from MitID at sign-in
+        String childCpr = People.cprOfAge(12, 7);
+        String guardianCpr = People.cprOfAge(39, 7);
+        String childId = People.lookUp(staff(), childCpr);
+        String guardianId = People.lookUp(staff(), guardianCpr);
         String guardian = Tokens.citizen("journalby", guardianCpr, "Bente Alstrup");
         Api.as(guardian).get("/api/v1/me").then().statusCode(200);
+        // names come from MitID: each signs in once
         Api.as(Tokens.citizen("journalby", childCpr, "Alma Alstrup")).get("/api/v1/me").then().statusCode(200);
         Api.as(staff()).body(Map.of("cpr", guardianCpr, "unitId", UNIT_J)).post("/api/v1/citizens/" + childId
                 + "/guardians").then().statusCode(201);
@@ -75,15 +72,5 @@ class JournalPartiesTest {
         return Api.as(token).body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", body))
                 .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201).extract()
                 .path("messageId");
-    }
-
-    private static String lookUp(String cpr) {
-        return Api.as(staff()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then().statusCode(200)
-                .extract().path("id");
-    }
-
-    private static String cprBornOn(LocalDate born) {
-        return born.format(DateTimeFormatter.ofPattern("ddMMyy")) + (born.getYear() >= 2000 ? '4' : '0')
-                + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
     }
 }

@@ -107,7 +107,7 @@ class InsightCoverageTest {
 
     @Test
     void everySectionAnswersForACitizenWithAConversationOnlyWithTheirData() {
-        String cpr = "1" + String.format("%09d", (long) (Math.random() * 1_000_000_000L));
+        String cpr = dk.samtale.testing.People.adultCpr();
         String citizen = Tokens.citizen("testby", cpr, "Sektion Sørensen");
         String conversation = World.openConversation(citizen, World.UNIT_X);
         World.send(citizen, conversation, "Hej fra sektionstesten");

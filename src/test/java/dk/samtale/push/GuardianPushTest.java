@@ -10,19 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
-import dk.samtale.identity.Cpr;
 import dk.samtale.testing.Api;
+import dk.samtale.testing.People;
 import dk.samtale.testing.Tokens;
 import dk.samtale.testing.World;
 
@@ -34,19 +31,19 @@ import dk.samtale.testing.World;
 @QuarkusTest
 class GuardianPushTest {
 
-    private static final String CHILD_NAME = "Freja Frost";
+    private static final String CHILD_NAME = "Tilde Tøxen";
     /** The test profile's grace period plus a margin for the relay's round and a send (as PushTest). */
     private static final Duration SETTLED_FOR_OTHERS = Duration.ofMillis(2500);
 
     @Test
     void aGuardiansPushNeverNamesTheChildAndTheChildsOwnNeverReachesAGuardian() {
         String staff = World.staffY();
-        String childCpr = cprBornOn(LocalDate.now(Cpr.DENMARK).minusYears(14).minusDays(3));
-        String guardianCpr = cprBornOn(LocalDate.now(Cpr.DENMARK).minusYears(40).minusDays(3));
+        String childCpr = People.cprOfAge(14, 3);
+        String guardianCpr = People.cprOfAge(40, 3);
         String child = Tokens.citizen("testby", childCpr, CHILD_NAME);
-        String guardian = Tokens.citizen("testby", guardianCpr, "Frank Frost");
-        String childId = lookUp(staff, childCpr);
-        String guardianId = lookUp(staff, guardianCpr);
+        String guardian = Tokens.citizen("testby", guardianCpr, "Torben Tøxen");
+        String childId = People.lookUp(staff, childCpr);
+        String guardianId = People.lookUp(staff, guardianCpr);
         Api.as(staff).body(Map.of("cpr", guardianCpr, "unitId", World.UNIT_Y)).post("/api/v1/citizens/" + childId
                 + "/guardians").then().statusCode(201);
         String subject = "Bekymring om " + CHILD_NAME;
@@ -60,10 +57,10 @@ class GuardianPushTest {
         register(guardian, guardianPush, "android");
         register(child, childPush, "ios");
 
-        String secret = "Freja har ikke været i skole " + UUID.randomUUID();
+        String secret = "Tilde har ikke været i skole " + UUID.randomUUID();
         World.send(staff, withGuardians, secret);
         String text = awaitSent(guardianPush, 1).get(0).getBodyAsString();
-        for (String forbidden : List.of("Freja", "Frost", childCpr, secret, subject, childId)) {
+        for (String forbidden : List.of("Tilde", "Tøxen", childCpr, secret, subject, childId)) {
             assertFalse(text.contains(forbidden), () -> "the guardian's push names the child: " + text);
         }
         assertEquals(withGuardians, message(sentTo(guardianPush).get(0)).path("data").path("conversationId").asText());
@@ -74,15 +71,5 @@ class GuardianPushTest {
         assertEquals(1, sentTo(guardianPush).size(), "the child's own conversation pushed to a guardian");
         assertEquals(1, sentTo(childPush).size(), "the conversation with the guardians pushed to the child");
         assertEquals(own, message(sentTo(childPush).get(0)).path("data").path("conversationId").asText());
-    }
-
-    private static String lookUp(String staff, String cpr) {
-        return Api.as(staff).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then().statusCode(200)
-                .extract().path("id");
-    }
-
-    private static String cprBornOn(LocalDate born) {
-        return born.format(DateTimeFormatter.ofPattern("ddMMyy")) + (born.getYear() >= 2000 ? '4' : '0')
-                + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
     }
 }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -64,7 +63,7 @@ class PushTest {
     }
 
     static String newCpr() {
-        return "28" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+        return dk.samtale.testing.People.adultCpr();
     }
 
     static String newPushToken() {

@@ -125,7 +125,7 @@ class IncomingSmsTest {
     @Test
     void anSmsOnlyCitizenWhoNeverLoggedInTalksWithStaffBySms() {
         // staff know the citizen by CPR and a number they checked; the citizen never opens the app
-        String cpr = "29" + ThreadLocalRandom.current().nextInt(10_000_000, 99_999_999);
+        String cpr = dk.samtale.testing.People.adultCpr();
         String citizenId = Api.as(World.staffX()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then()
                 .statusCode(200).extract().path("id");
         String msisdn = "4527" + ThreadLocalRandom.current().nextInt(100_000, 999_999);

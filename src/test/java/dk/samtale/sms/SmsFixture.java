@@ -63,8 +63,7 @@ final class SmsFixture {
     }
 
     static Citizen citizenWithoutPhone() {
-        String cpr = String.valueOf(ThreadLocalRandom.current().nextLong(1_000_000_000L, 3_000_000_000L))
-                .substring(0, 10);
+        String cpr = dk.samtale.testing.People.adultCpr();
         String name = "Sms Borger " + UUID.randomUUID().toString().substring(0, 6);
         String token = Tokens.citizen("testby", cpr, name);
         String id = Api.as(World.staffX()).body(Map.of("cpr", cpr)).post("/api/v1/citizens/lookup").then()

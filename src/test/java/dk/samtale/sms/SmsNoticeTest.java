@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dk.samtale.sms.SmsFixture.conversation;
 import static dk.samtale.sms.SmsFixture.gateway;
+import static dk.samtale.sms.SmsFixture.phoneOf;
 import static dk.samtale.sms.SmsFixture.sentTo;
 import static dk.samtale.sms.SmsFixture.smsState;
 import static dk.samtale.sms.SmsFixture.staffSends;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
@@ -35,6 +37,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dk.samtale.testing.Api;
+import dk.samtale.testing.People;
 import dk.samtale.testing.SmsGatewayFake;
 import dk.samtale.testing.TestClock;
 import dk.samtale.testing.World;
@@ -279,5 +282,48 @@ class SmsNoticeTest {
             assertEquals("failed", frame.path("state").asText());
         }
         assertEquals("failed", smsState(conversation, messageId));
+    }
+
+    /**
+     * Children (issue 20): the child's own conversation sends its notices to the child's number only, never
+     * to a guardian's; a conversation with the child's guardians is app only (an SMS there would go to the
+     * child's number), so it sends none to anybody.
+     */
+    @Test
+    void theChildsOwnNoticesGoToTheChildOnlyAndTheGuardiansConversationSendsNone() {
+        String staff = World.staffX();
+        String childCpr = People.cprOfAge(15, 20);
+        String guardianCpr = People.cprOfAge(44, 20);
+        String childId = People.lookUp(staff, childCpr);
+        String guardianId = People.lookUp(staff, guardianCpr);
+        Api.as(staff).body(Map.of("cpr", guardianCpr, "unitId", World.UNIT_X)).post("/api/v1/citizens/" + childId
+                + "/guardians").then().statusCode(201);
+        String own = open(staff, Map.of("unitId", World.UNIT_X, "citizenId", childId, "subject", "Rådgivning",
+                "parties", "child"));
+        String withGuardians = open(staff, Map.of("unitId", World.UNIT_X, "citizenId", childId, "subject",
+                "Familiesamtale", "parties", "guardians", "guardianIds", List.of(guardianId)));
+        // the guardian also talks with the unit on their own behalf, so staff may set their number too
+        open(staff, Map.of("unitId", World.UNIT_X, "citizenId", guardianId, "subject", "Egen sag"));
+        String childPhone = "+452" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
+        String guardianPhone = "+453" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
+        Api.as(staff).body(Map.of("phone", childPhone)).put(phoneOf(childId)).then().statusCode(200);
+        Api.as(staff).body(Map.of("phone", guardianPhone)).put(phoneOf(guardianId)).then().statusCode(200);
+        Api.as(staff).body(Map.of("policy", "sms")).put("/api/v1/conversations/" + own + "/channel-policy").then()
+                .statusCode(200);
+        Api.as(staff).body(Map.of("policy", "sms")).put("/api/v1/conversations/" + withGuardians + "/channel-policy")
+                .then().statusCode(400).body("code", equalTo("invalid-field"));
+
+        staffSends(withGuardians, "Til forældrene " + UUID.randomUUID(), false);
+        staffSends(own, "Kun til dig " + UUID.randomUUID(), false);
+        until(relay, () -> sentTo(childPhone.substring(1)).size() == 1, "the child's own notice");
+        String text = sentTo(childPhone.substring(1)).get(0).path("message").asText();
+        assertFalse(text.contains(childCpr), text);
+        SmsFixture.passes(relay, 5);
+        assertEquals(1, sentTo(childPhone.substring(1)).size(), "the conversation with the guardians sent an SMS");
+        assertEquals(0, sentTo(guardianPhone.substring(1)).size(), "an SMS reached a guardian");
+    }
+
+    private static String open(String staff, Map<String, Object> body) {
+        return Api.as(staff).body(body).post("/api/v1/conversations").then().statusCode(201).extract().path("id");
     }
 }
