@@ -151,6 +151,9 @@ public class ConversationService {
         if (caller.isCitizen() && children.applies(caller)) {
             kind = Parties.Kind.child; // what a child opens is the child's own
         }
+        if (kind == Parties.Kind.guardians && unitId != null && !caller.unitIds().contains(unitId)) {
+            throw ProblemException.notFound("unit"); // before anything about the child's guardians is told
+        }
         Parties.Kind chosen = kind;
         Uni<Void> check = chosen != Parties.Kind.guardians || caller.isCitizen() || citizenId == null
                 ? Uni.createFrom().voidItem()
