@@ -1110,6 +1110,58 @@ class InboxBrowserTest {
         assertTrue(shown.contains("Oprindelig tekst: Mødet er kl. 9."), shown);
     }
 
+    /**
+     * Issue 20: the caseworker takes back an unread message and corrects another with a reason from the
+     * inbox; the page shows each at once and the citizen's app gets it live; taking back a message the
+     * citizen has read is refused with a Danish explanation.
+     */
+    @Test
+    @Order(35)
+    void retractsAnUnreadMessageAndCorrectsAnotherWithAReason() throws IOException {
+        signedInAsCaseworker();
+        String otto = citizen("1812881234", "Otto Holm");
+        String c = open(otto, "Rettelser");
+        try (WsClient app = WsClient.connect(otto)) {
+            openInBrowser(c, "Rettelser");
+            driver.findElement(By.id("message-input")).sendKeys("Mødet er tirsdag", Keys.ENTER);
+            app.await("message");
+            driver.findElement(By.id("message-input")).sendKeys("Husk lønsedlerne", Keys.ENTER);
+            app.await("message");
+            until(d -> !d.findElements(By.cssSelector("#messages li[data-seq='2'] .retract")).isEmpty());
+
+            click(() -> driver.findElement(By.cssSelector("#messages li[data-seq='2'] .retract")));
+            until(d -> d.findElement(By.cssSelector("#messages li[data-seq='2']")).getDomAttribute("class")
+                    .contains("retracted"));
+            assertEquals("Beskeden blev trukket tilbage",
+                    driver.findElement(By.cssSelector("#messages li[data-seq='2'] .body")).getText());
+            assertEquals(2, app.await("message-retracted").path("seq").asLong());
+
+            click(() -> driver.findElement(By.cssSelector("#messages li[data-seq='1'] .correct")));
+            WebElement body = driver.findElement(By.cssSelector("#messages li[data-seq='1'] .correct-body"));
+            body.clear();
+            body.sendKeys("Mødet er onsdag");
+            driver.findElement(By.cssSelector("#messages li[data-seq='1'] .correct-reason")).sendKeys("Forkert dag");
+            driver.findElement(By.cssSelector("#messages li[data-seq='1'] .save-correction")).click();
+            until(d -> d.findElement(By.cssSelector("#messages li[data-seq='1'] .body")).getText()
+                    .equals("Mødet er onsdag"));
+            assertTrue(driver.findElement(By.cssSelector("#messages li[data-seq='1'] .correction")).getText()
+                    .contains("Forkert dag"));
+            assertTrue(driver.findElement(By.cssSelector("#messages li[data-seq='1'] .original")).getText()
+                    .contains("Mødet er tirsdag"));
+            JsonNode corrected = app.await("message-corrected");
+            assertEquals(1, corrected.path("message").path("seq").asLong());
+            assertEquals("Mødet er onsdag", corrected.path("message").path("body").asText());
+
+            // read by the citizen: no longer taken back, and the page says why in Danish
+            app.send(Map.of("type", "read", "conversationId", c, "seq", 1));
+            until(d -> stateOf(1).equals("read"));
+            click(() -> driver.findElement(By.cssSelector("#messages li[data-seq='1'] .retract")));
+            until(d -> d.findElement(By.id("announce")).getDomProperty("textContent").contains("har læst beskeden"));
+            assertFalse(driver.findElement(By.cssSelector("#messages li[data-seq='1']")).getDomAttribute("class")
+                    .contains("retracted"));
+        }
+    }
+
     private static String staffSends(String conversation, String body) {
         return Api.as(caseworker()).body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", body))
                 .post("/api/v1/conversations/" + conversation + "/messages").then().statusCode(201).extract()

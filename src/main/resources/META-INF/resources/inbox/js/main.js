@@ -275,9 +275,53 @@ function messageElement(m) {
     m.correction && !m.retractedAt && m.correction.originalBody != null
       ? el('p', { class: 'original', text: t('original', { text: m.correction.originalBody }) }) : null,
     m.retractedAt ? null : fileList(m.conversationId, m.attachments || []),
+    revisionButtons(m),
     el('p', { class: 'states' }));
   if (m.retractedAt) li.classList.add('retracted');
   return li;
+}
+
+// ------------------------------------------------------------------ retract and correct (issue 20)
+/**
+ * The caseworker's own messages: take back (while the citizen has not read it; the server decides and says
+ * why not) and correct with a reason (berigtigelse). The page shows the result at once; the citizen's app
+ * gets it live from the server.
+ */
+function revisionButtons(m) {
+  if (m.retractedAt || !m.id || m.sender.kind !== 'staff' || !state.me || m.sender.id !== state.me.id) return null;
+  const path = `/api/v1/conversations/${m.conversationId}/messages/${m.id}`;
+  const retract = el('button', { type: 'button', class: 'secondary retract', text: t('retract') });
+  const correct = el('button', { type: 'button', class: 'secondary correct', text: t('correct') });
+  const actions = el('p', { class: 'actions' }, retract, correct);
+  retract.addEventListener('click', () => api.post(`${path}/retract`)
+    .then((r) => reviseMessage({ seq: r.seq, retractedAt: r.retractedAt, body: null }))
+    .catch((err) => { $('announce').textContent = revisionError(err); }));
+  correct.addEventListener('click', () => {
+    const body = el('textarea', { class: 'correct-body', 'aria-label': t('correctedText') });
+    body.value = m.body ?? '';
+    const reason = el('input', { class: 'correct-reason', 'aria-label': t('correctReason'),
+      placeholder: t('correctReason') });
+    const form = el('form', { class: 'correct-form' }, body, reason,
+      el('button', { type: 'submit', class: 'save-correction', text: t('saveCorrection') }),
+      el('button', { type: 'button', class: 'secondary cancel-correction', text: t('cancel') }));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      api.put(`${path}/correction`, { body: body.value, reason: reason.value })
+        .then((corrected) => reviseMessage(corrected))
+        .catch((err) => { $('announce').textContent = revisionError(err); });
+    });
+    form.querySelector('.cancel-correction').addEventListener('click', () => form.replaceWith(actions));
+    actions.replaceWith(form);
+    body.focus();
+  });
+  return actions;
+}
+
+/** Why a retraction or correction was refused, in the page's language. */
+function revisionError(err) {
+  const known = { 'message-already-read': 'alreadyRead', 'retract-window-passed': 'windowPassed',
+    'message-retracted': 'retracted' };
+  return known[err.code] ? t(known[err.code]) : t('error', { detail: err.message });
 }
 
 // ------------------------------------------------------------------ attachments
