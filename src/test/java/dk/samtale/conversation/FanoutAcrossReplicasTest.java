@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -18,6 +19,8 @@ import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.testing.Api;
+import dk.samtale.testing.People;
+import dk.samtale.testing.Tokens;
 import dk.samtale.testing.World;
 import dk.samtale.testing.WsClient;
 
@@ -71,6 +74,34 @@ class FanoutAcrossReplicasTest {
                             {"t":"r","tn":"%s","u":"%s","ci":"%s","c":"%s","ak":"staff","a":"%s","s":1,"an":"Kirsten Kvist"}"""
                             .formatted(TESTBY, World.UNIT_X, citizenId, conversation, staffId));
             assertEquals("Kirsten Kvist", citizen.await("read").path("reader").path("name").asText());
+        }
+    }
+
+    /**
+     * Issue 20: a message committed on another replica in a conversation with a child's guardians reaches the
+     * guardian's socket here, and never the child's, though the notification names the child as its citizen.
+     */
+    @Test
+    void aGuardiansConversationNotifiedByAnotherReplicaReachesTheGuardianAndNeverTheChild() {
+        String staff = World.staffY();
+        String childCpr = People.cprOfAge(14, 30);
+        String guardianCpr = People.cprOfAge(42, 30);
+        String childId = People.lookUp(staff, childCpr);
+        String guardianId = People.lookUp(staff, guardianCpr);
+        Api.as(staff).body(Map.of("cpr", guardianCpr, "unitId", World.UNIT_Y)).post("/api/v1/citizens/" + childId
+                + "/guardians").then().statusCode(201);
+        String conversation = Api.as(staff).body(Map.of("unitId", World.UNIT_Y, "citizenId", childId, "subject",
+                "Familiesamtale", "parties", "guardians", "guardianIds", List.of(guardianId)))
+                .post("/api/v1/conversations").then().statusCode(201).extract().path("id");
+        try (WsClient guardian = WsClient.connect(Tokens.citizen("testby", guardianCpr, "Gerda Gram"));
+                WsClient child = WsClient.connect(Tokens.citizen("testby", childCpr, "Gustav Gram"))) {
+            UUID message = commitElsewhere(conversation, guardianId, 1, "fra forælderen på en anden replika");
+            notifyAsAnotherReplica("""
+                    {"t":"m","tn":"%s","u":"%s","ci":"%s","c":"%s","m":"%s","s":1}"""
+                    .formatted(TESTBY, World.UNIT_Y, childId, conversation, message));
+            assertEquals("fra forælderen på en anden replika",
+                    guardian.await("message").path("message").path("body").asText());
+            child.assertNoFrame(java.time.Duration.ofMillis(700), "message");
         }
     }
 
