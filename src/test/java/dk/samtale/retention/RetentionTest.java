@@ -267,6 +267,18 @@ class RetentionTest {
         execute("""
                 INSERT INTO sms_inbound (gateway_id, tenant_id, outcome, received_at) VALUES (?, ?, 'unknown-sender', ?)""",
                 gatewayId, GLEMBY, java.sql.Timestamp.from(old));
+        UUID auditRow = UUID.randomUUID();
+        execute("""
+                INSERT INTO audit_entry (id, tenant_id, at, actor_kind, actor_client, action, target_type)
+                VALUES (?, ?, ?, 'service', 'ops', 'keys.rotated', 'tenant')""", auditRow, GLEMBY,
+                java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(2000))));
+        // the audit trail stays append-only for everyone else
+        try {
+            execute("DELETE FROM audit_entry WHERE id = ?", auditRow);
+            fail("audit_entry refused the delete");
+        } catch (java.sql.SQLException expected) {
+            assertTrue(expected.getMessage().contains("append-only"), expected.getMessage());
+        }
         policy(Map.of("conversationDays", 1000, "enabled", true));
         JsonPath dry = dryRun();
         assertTrue(dry.getLong("records.devices") >= 1, dry.prettify());
@@ -276,6 +288,8 @@ class RetentionTest {
         assertTrue(r.getLong("records.devices") >= 1);
         assertEquals(0, count("SELECT count(*) FROM device WHERE id = ?", device));
         assertEquals(0, count("SELECT count(*) FROM sms_inbound WHERE gateway_id = ?", gatewayId));
+        assertEquals(0, count("SELECT count(*) FROM audit_entry WHERE id = ?", auditRow));
+        assertTrue(r.getLong("records.audit") >= 1);
     }
 
     @Test
