@@ -51,6 +51,8 @@ class RetentionTest {
     AgroalDataSource db;
     @Inject
     TestClock clock;
+    @Inject
+    RetentionJob job;
 
     @AfterEach
     void resetClock() {
@@ -221,6 +223,25 @@ class RetentionTest {
         dryRun();
         run();
         assertFalse(exists(kept));
+    }
+
+    @Test
+    void theTimedJobRunsAnEnabledPolicyOnlyAfterItsDryRunAndCountsInTheMetrics() {
+        String c = citizen(cpr(), "Jonna Job");
+        String id = open(c, "Jobbet sletter");
+        close(id);
+        journaledAndAcknowledged(3, id);
+        policy(Map.of("conversationDays", 1, "enabled", true));
+        clock.advance(Duration.ofDays(2));
+        job.pass(); // enabled, but no dry run of this policy yet
+        assertTrue(exists(id));
+        dryRun();
+        job.pass();
+        assertFalse(exists(id));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("samtale_retention_deleted_total{kind=\"conversation\"}"), "deleted metric");
+        assertTrue(metrics.contains("samtale_retention_due "), "due gauge");
+        assertTrue(metrics.contains("samtale_retention_held_total"), "held counter");
     }
 
     @Test
