@@ -18,7 +18,9 @@ public enum AuditAction {
                                                                                                             "keys.rewrapped"), KEYS_SHREDDED(
                                                                                                                     "keys.shredded"),
     // who changed where a citizen's SMS notices go (dk.samtale.sms); ids only, never the number
-    CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed");
+    CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed"),
+    // the access log's settings (dk.samtale.records): staff names in citizens' reports, units' purposes
+    ACCESS_LOG_SETTINGS_CHANGED("access-log.settings-changed");
 
     private final String code;
 
