@@ -13,6 +13,7 @@ import dk.samtale.attachment.FileStore.Variant;
 import dk.samtale.conversation.Conversation;
 import dk.samtale.conversation.ConversationService;
 import dk.samtale.conversation.ConversationView;
+import dk.samtale.conversation.MessageLookup;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Caller;
@@ -22,7 +23,7 @@ import dk.samtale.platform.ProblemException;
 /**
  * Who may upload, see and download attachments. A file is visible to its uploader from the upload on,
  * and to everyone who may see the conversation once a message carries it; to anyone else it does not
- * exist (404). Blocking (worker threads).
+ * exist (404). A retracted message's files are gone for everyone but the case system. Blocking (worker threads).
  */
 @ApplicationScoped
 public class AttachmentService {
@@ -35,12 +36,15 @@ public class AttachmentService {
     private final AttachmentRows rows;
     private final FileStore store;
     private final ConversationService conversations;
+    private final MessageLookup messages;
 
-    AttachmentService(Intake intake, AttachmentRows rows, FileStore store, ConversationService conversations) {
+    AttachmentService(Intake intake, AttachmentRows rows, FileStore store, ConversationService conversations,
+            MessageLookup messages) {
         this.intake = intake;
         this.rows = rows;
         this.store = store;
         this.conversations = conversations;
+        this.messages = messages;
     }
 
     /** Participants of an open conversation. */
@@ -118,6 +122,10 @@ public class AttachmentService {
         }
         boolean uploader = caller.id() != null && caller.id().equals(row.uploaderId());
         if (!uploader && row.messageId() == null) {
+            throw ProblemException.notFound("attachment");
+        }
+        // a retracted message's files went with it, for its sender too; the case system keeps them
+        if (row.messageId() != null && messages.retracted(row.messageId()).await().atMost(Duration.ofSeconds(30))) {
             throw ProblemException.notFound("attachment");
         }
         return row;

@@ -19,6 +19,10 @@ public enum AuditAction {
                                                                                                                     "keys.shredded"),
     // who changed where a citizen's SMS notices go (dk.samtale.sms); ids only, never the number
     CITIZEN_PHONE_SET("citizen.phone-set"), CITIZEN_PHONE_REMOVED("citizen.phone-removed"),
+    // retention and deletion (dk.samtale.retention, issue 16); ids and counts only
+    RETENTION_POLICY_CHANGED("retention.policy-changed"), RETENTION_DRY_RUN("retention.dry-run"), RETENTION_RUN(
+            "retention.run"), LEGAL_HOLD_PLACED("legal-hold.placed"), LEGAL_HOLD_LIFTED(
+                    "legal-hold.lifted"), CITIZEN_ERASED("citizen.erased"),
     // the access log's settings (dk.samtale.records): staff names in citizens' reports, units' purposes
     ACCESS_LOG_SETTINGS_CHANGED("access-log.settings-changed");
 

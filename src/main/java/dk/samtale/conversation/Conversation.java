@@ -57,4 +57,7 @@ public class Conversation {
     public Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** When it was last closed; null while open. Retention counts a closed conversation's days from here. */
+    @Column(name = "closed_at")
+    public Instant closedAt;
 }

@@ -279,14 +279,22 @@ public class ConversationService {
     public Uni<ConversationView> close(Caller caller, UUID id) {
         // an event only when the status changes: closing twice (or on two replicas at once: the row lock
         // orders them) is closed once
-        return update(caller, id, c -> c.status = Conversation.Status.closed,
+        return update(caller, id, c -> {
+            if (c.status != Conversation.Status.closed) {
+                c.closedAt = Times.now(clock); // closing again keeps the first closing time
+            }
+            c.status = Conversation.Status.closed;
+        },
                 (before, after) -> before.status == Conversation.Status.closed ? null : new Lifecycle("closed", null))
                 .call(c -> audited(caller, AuditAction.CONVERSATION_CLOSED, c, Map.of()))
                 .flatMap(c -> changed(caller, c));
     }
 
     public Uni<ConversationView> reopen(Caller caller, UUID id) {
-        return update(caller, id, c -> c.status = Conversation.Status.open,
+        return update(caller, id, c -> {
+            c.status = Conversation.Status.open;
+            c.closedAt = null;
+        },
                 (before, after) -> before.status == Conversation.Status.open ? null : new Lifecycle("reopened", null))
                 .call(c -> audited(caller, AuditAction.CONVERSATION_REOPENED, c, Map.of()))
                 .flatMap(c -> changed(caller, c));

@@ -244,6 +244,12 @@ class MessageStore {
                 Tuple.of(ids.toArray(UUID[]::new)));
     }
 
+    Uni<Boolean> retracted(UUID messageId) {
+        return pool.preparedQuery("SELECT retracted_at IS NOT NULL FROM message WHERE id = $1")
+                .execute(Tuple.of(messageId))
+                .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean(0));
+    }
+
     /**
      * Moves a reader's read or delivered cursor forward (never back, never past the last message).
      * Returns the new cursor value, or -1 when nothing moved.

@@ -47,22 +47,12 @@ public class Citizens {
         return keys.tenant(tenantId).flatMap(k -> findOrRegister(pool, k, tenantId, cpr, name));
     }
 
-    /**
-     * The citizen with this CPR in the tenant, or null when Samtale holds nothing about that CPR (never
-     * registers one: the data protection officer asking is not the citizen appearing).
-     */
-    public Uni<Found> find(UUID tenantId, String cpr) {
+    /** The id of the citizen with this CPR in the tenant, or null: never registers (legal holds, erasure). */
+    public Uni<UUID> find(UUID tenantId, String cpr) {
         return keys.tenant(tenantId).flatMap(k -> pool
-                .preparedQuery("SELECT id, name_enc FROM citizen WHERE tenant_id = $1 AND cpr_index = $2")
-                .execute(Tuple.of(tenantId, Buffer.buffer(k.index("cpr", cpr)))).map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row r = rows.iterator().next();
-                    var enc = r.getBuffer("name_enc");
-                    return new Found(r.getUUID("id"),
-                            name(k, tenantId, r.getUUID("id"), enc == null ? null : enc.getBytes()));
-                }));
+                .preparedQuery("SELECT id FROM citizen WHERE tenant_id = $1 AND cpr_index = $2")
+                .execute(Tuple.of(tenantId, Buffer.buffer(k.index("cpr", cpr))))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id")));
     }
 
     /** A citizen's name from its sealed column; null when absent or unreadable. */

@@ -28,6 +28,22 @@ public final class JournalCodec {
         }
     }
 
+    public static byte[] encode(JournalHeader h) {
+        try {
+            return JSON.writeValueAsBytes(h);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JournalHeader header(byte[] bytes) {
+        try {
+            return JSON.readValue(bytes, JournalHeader.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String encode(FeedItem item) {
         try {
             return JSON.writeValueAsString(item);

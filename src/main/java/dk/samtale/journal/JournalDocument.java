@@ -7,15 +7,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * The canonical payload of a journal entry — what the hash and the signature cover — modelled on the
- * OIO Sag/Dokument model. Encoded by {@link JournalCodec}: UTF-8 JSON, these fields in this order,
+ * The canonical payload of a journal entry — what the signed header's payloadHash covers (in a version 1
+ * entry: what the hash and the signature cover) — modelled on the OIO Sag/Dokument model. Encoded by {@link JournalCodec}: UTF-8 JSON, these fields in this order,
  * every field present (null when unknown), no insignificant whitespace. Consumers never re-encode it:
  * they hash and verify the bytes exactly as served (base64 in {@code payload}).
  *
  * @param version always {@code samtale-journal/1}
  * @param tenant the municipality's slug
  * @param position gap-free per tenant, from 1
- * @param previousHash hex SHA-256 of the previous entry's payload; 64 zeros for position 1
+ * @param previousHash the previous entry's hash (of its signed header, or of its payload for a version 1
+ *        entry, see {@link FeedItem}); 64 zeros for position 1
  * @param caseNumber sagsnummer, as known when the entry was made
  * @param primaryClass KLE primary class (e.g. 15.17.06)
  * @param actionFacet KLE action facet (handlingsfacet, e.g. G01)

@@ -48,7 +48,13 @@ public class JournalFeed {
     public record Broken(long position, String reason) {
     }
 
-    public record Verification(long from, long to, long checked, boolean valid, long headPosition, Broken firstBroken) {
+    /** {@code redacted}: how many of the checked entries had their payload removed (conversation deleted). */
+    public record Verification(long from, long to, long checked, boolean valid, long headPosition, Broken firstBroken,
+            long redacted) {
+
+        Verification(long from, long to, long checked, boolean valid, long headPosition, Broken firstBroken) {
+            this(from, to, checked, valid, headPosition, firstBroken, 0);
+        }
     }
 
     private final AgroalDataSource db;
@@ -242,7 +248,8 @@ public class JournalFeed {
                             long expected = verifier.expectedPosition();
                             String broken = check(k, tenantId, verifier, rs, position);
                             if (broken != null) {
-                                return new Verification(from, to, checked, false, head, new Broken(expected, broken));
+                                return new Verification(from, to, checked, false, head, new Broken(expected, broken),
+                                        verifier.redacted());
                             }
                             checked++;
                             cursor = position;
@@ -255,9 +262,9 @@ public class JournalFeed {
             }
             if (verifier.expectedPosition() <= to) {
                 return new Verification(from, to, checked, false, head,
-                        new Broken(verifier.expectedPosition(), "the entry is missing"));
+                        new Broken(verifier.expectedPosition(), "the entry is missing"), verifier.redacted());
             }
-            return new Verification(from, to, checked, true, head, null);
+            return new Verification(from, to, checked, true, head, null, verifier.redacted());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

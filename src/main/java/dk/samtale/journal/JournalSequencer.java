@@ -380,13 +380,20 @@ public class JournalSequencer implements EventConsumer {
             UUID entryId, long position, String previous, UUID messageId, UUID conversationId, Instant committedAt,
             JournalDocument doc) throws SQLException {
         byte[] payload = JournalCodec.encode(doc);
-        byte[] hash = Jws.sha256(payload);
+        // version 2: the hash and the signature cover a small header that holds the payload's hash, so the
+        // payload can be redacted later and the chain still verifies; signing ~300 header bytes instead of
+        // the whole payload also makes the signature cheaper (Ed25519 hashes its input twice)
+        String payloadHash = Jws.hex(Jws.sha256(payload));
+        byte[] header = JournalCodec.encode(new JournalHeader(JournalHeader.VERSION, entryId, doc.tenant(), position,
+                previous, payloadHash, doc.documentType(), conversationId, messageId, doc.journaledAt()));
+        byte[] hash = Jws.sha256(header);
         String payloadBase64 = Base64.getEncoder().encodeToString(payload);
         String envelope = recipient == null
                 ? null
                 : Base64.getEncoder().encodeToString(RecipientEnvelope.seal(recipient, payload));
         FeedItem item = new FeedItem(entryId, position, messageId, conversationId, Jws.hex(hash), previous,
-                signer.sign(payload), payloadBase64, envelope);
+                signer.sign(header), Base64.getEncoder().encodeToString(header), payloadHash, false, payloadBase64,
+                envelope);
         StoredEntry.Parts parts = StoredEntry.split(JournalCodec.encode(item), payloadBase64);
         insert.setObject(1, entryId);
         insert.setObject(2, tenantId);

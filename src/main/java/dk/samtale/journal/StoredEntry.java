@@ -13,6 +13,10 @@ import dk.samtale.crypto.TenantKeys;
  * personal data and are stored as text; the payload — message text, CPR — is sealed under the
  * tenant's data key. Serving an entry is one decryption of the payload alone (about half the bytes of
  * the whole entry) and two appends.
+ *
+ * <p>
+ * A redacted entry (its conversation was deleted) has no sealed payload: its head is the whole entry as
+ * served (no payload, no envelope) and its tail is empty.
  */
 final class StoredEntry {
 
@@ -39,12 +43,19 @@ final class StoredEntry {
 
     /** The entry as served; fails with Unreadable when the sealed payload was altered or moved. */
     static String json(TenantKeys k, UUID tenantId, UUID entryId, String head, byte[] payloadEnc, String tail) {
+        if (payloadEnc == null) {
+            return head + tail; // redacted
+        }
         String payload = k.open(Binding.journalEntry(tenantId, entryId), payloadEnc);
         return head + Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + tail;
     }
 
     static void appendJson(StringBuilder out, TenantKeys k, UUID tenantId, UUID entryId, String head,
             byte[] payloadEnc, String tail) {
+        if (payloadEnc == null) {
+            out.append(head).append(tail); // redacted
+            return;
+        }
         String payload = k.open(Binding.journalEntry(tenantId, entryId), payloadEnc);
         out.append(head).append(Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)))
                 .append(tail);

@@ -21,7 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *
  * Each file is a pull-feed page ({@code {"items": [...]}}) or an array of items. The items are sorted by
  * position and walked from the first one (whose previousHash is taken as given unless it is position 1,
- * where it must be 64 zeros). Exit code 0: intact; 1: broken (the first broken link is printed); 2: usage.
+ * where it must be 64 zeros). Redacted entries (a deleted conversation's: no payload) pass when their signed
+ * header (version 2) or the next entry (version 1) vouches for them, see {@link ChainVerifier}. Exit code
+ * 0: intact; 1: broken (the first broken link is printed); 2: usage.
  */
 public final class VerifyJournal {
 
@@ -69,7 +71,13 @@ public final class VerifyJournal {
             }
         }
         out.println("OK: positions " + first.position() + " to " + items.get(items.size() - 1).position() + " ("
-                + items.size() + " entries) are intact, linked and signed by this key");
+                + items.size() + " entries, " + verifier.redacted()
+                + " of them redacted) are intact, linked and signed by this key");
+        if (verifier.unvouched() != null) {
+            // a redacted version 1 entry is proven by the next entry's signed previousHash: none came after it
+            out.println("NOTE: position " + verifier.unvouched() + " is a redacted version 1 entry; include the page"
+                    + " with the next entry to prove its hash");
+        }
         return 0;
     }
 }

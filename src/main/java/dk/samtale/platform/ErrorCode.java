@@ -48,7 +48,10 @@ public enum ErrorCode {
     NOT_YOUR_MESSAGE("not-your-message", 403, "Not the sender of the message"), MESSAGE_ALREADY_READ(
             "message-already-read", 409, "The message has been read"), RETRACT_WINDOW_PASSED("retract-window-passed",
                     409,
-                    "Too late to retract"), MESSAGE_RETRACTED("message-retracted", 409, "The message is retracted");
+                    "Too late to retract"), MESSAGE_RETRACTED("message-retracted", 409, "The message is retracted"),
+    // Retention (dk.samtale.retention, issue 16)
+    DRY_RUN_REQUIRED("dry-run-required", 409, "A dry run of the current policy is required first"), HOLD_LIFTED(
+            "hold-lifted", 409, "The legal hold is lifted already");
 
     private final String code;
     private final int status;

@@ -227,6 +227,31 @@ public class EventLog {
         }
     }
 
+    /**
+     * Of these conversations, those with events in the log that {@code consumer} has not passed yet, read on
+     * the caller's connection: a feature that must not delete a conversation before a consumer has handled
+     * all of it (retention waits for the journal) asks here instead of reading the log itself.
+     */
+    public java.util.Set<UUID> unpassed(Connection c, String consumer, UUID tenantId,
+            java.util.Collection<UUID> conversationIds) throws SQLException {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT DISTINCT e.conversation_id FROM conversation_event e
+                LEFT JOIN event_cursor k ON k.consumer = ? AND k.tenant_id = e.tenant_id
+                WHERE e.tenant_id = ? AND e.conversation_id = ANY(?)
+                  AND (k.tenant_id IS NULL OR (e.tx, e.id) > (k.tx, k.id))""")) {
+            st.setString(1, consumer);
+            st.setObject(2, tenantId);
+            st.setArray(3, c.createArrayOf("uuid", conversationIds.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Tenants with events after this consumer's cursor (the poll). */
     private List<UUID> behind(EventConsumer consumer) throws SQLException {
         List<UUID> tenants = new ArrayList<>();

@@ -81,11 +81,11 @@ public class InsightResource {
         if (cpr == null || !CPR.matcher(cpr).matches()) {
             throw ProblemException.invalid("cpr", "must be 10 digits");
         }
-        return callers.resolve(identity).flatMap(c -> citizens.find(c.tenantId(), cpr).flatMap(found -> {
-            if (found == null) {
+        return callers.resolve(identity).flatMap(c -> citizens.find(c.tenantId(), cpr).flatMap(citizenId -> {
+            if (citizenId == null) {
                 throw ProblemException.notFound("citizen");
             }
-            return reports.produce(c.tenantId(), c.tenantName(), found.id(), Audience.dpo, dpo(c));
+            return reports.produce(c.tenantId(), c.tenantName(), citizenId, Audience.dpo, dpo(c));
         }));
     }
 

@@ -30,6 +30,7 @@ import io.restassured.response.Response;
 
 import dk.samtale.testing.Api;
 import dk.samtale.testing.Clamd;
+import dk.samtale.testing.Tokens;
 import dk.samtale.testing.World;
 import dk.samtale.testing.WsClient;
 
@@ -133,6 +134,29 @@ class MessageFilesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void filesOfARetractedMessageAreGoneForTheConversationButStayForTheCaseSystem() throws Exception {
+        String citizen = World.citizenA();
+        String conversation = World.openConversation(citizen, World.UNIT_X);
+        String letter = uploaded(citizen, conversation, TestFiles.pdfWithJavaScript(), "forkert-fil.pdf",
+                "application/pdf");
+        String messageId = send(citizen, conversation, "retract-files-1", "Her er den", List.of(letter)).then()
+                .statusCode(201).extract().path("messageId");
+        Api.as(World.staffX()).accept("*/*").get(AttachmentTest.path(conversation, letter)).then().statusCode(200);
+
+        Api.as(citizen).post("/api/v1/conversations/{c}/messages/{m}/retract", conversation, messageId).then()
+                .statusCode(200);
+
+        // the views show no files any more, and neither side can fetch them by id: the sender took them back
+        for (String reader : List.of(citizen, World.staffX())) {
+            Api.as(reader).accept("*/*").get(AttachmentTest.path(conversation, letter)).then().statusCode(404);
+            Api.as(reader).get(AttachmentTest.path(conversation, letter) + "/status").then().statusCode(404);
+        }
+        // the record of authority keeps what was sent
+        Api.as(Tokens.service("testby", "case-system", "journal-reader")).accept("*/*")
+                .get("/api/v1/journal/attachments/" + letter).then().statusCode(200).contentType("application/pdf");
     }
 
     @Test

@@ -127,7 +127,9 @@ class JournalTest {
         Map<String, Object> e2 = entryOf(m2, before);
 
         assertEquals(((Number) e1.get("position")).longValue() + 1, ((Number) e2.get("position")).longValue());
-        assertEquals(Jws.hex(Jws.sha256(payload(e1))), e1.get("hash"));
+        // version 2: the hash covers the signed header, which commits to the payload by its hash
+        assertEquals(Jws.hex(Jws.sha256(header(e1))), e1.get("hash"));
+        assertEquals(Jws.hex(Jws.sha256(payload(e1))), e1.get("payloadHash"));
         assertEquals(e1.get("hash"), e2.get("previousHash"));
         JsonPath d1 = document(e1);
         assertEquals("samtale-journal/1", d1.getString("version"));
@@ -147,13 +149,13 @@ class JournalTest {
                 .path("publicKeyPem");
         var key = Jws.publicKey(pem);
         String signature = (String) e1.get("signature");
-        assertTrue(Jws.verify(key, signature, payload(e1)));
-        byte[] altered = payload(e1);
+        assertTrue(Jws.verify(key, signature, header(e1)));
+        byte[] altered = header(e1);
         altered[altered.length / 2] ^= 1;
         assertFalse(Jws.verify(key, signature, altered));
         // and a signature of another key does not verify
         var other = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(new java.security.SecureRandom());
-        assertFalse(Jws.verify(other.generatePublicKey(), signature, payload(e1)));
+        assertFalse(Jws.verify(other.generatePublicKey(), signature, header(e1)));
     }
 
     @Test
@@ -405,6 +407,10 @@ class JournalTest {
                 return rs.getBytes(1);
             }
         }
+    }
+
+    private static byte[] header(Map<String, Object> item) {
+        return java.util.Base64.getDecoder().decode((String) item.get("header"));
     }
 
     private static io.restassured.response.ValidatableResponse verification() {

@@ -42,7 +42,14 @@ public class TestIdentity implements QuarkusTestResourceLifecycleManager {
             Map.entry("service-journalby", new String[]{"service", "journalby"}),
             Map.entry("service-andenby", new String[]{"service", "andenby"}),
             // trusted, but its tenant is never created: valid tokens that find no tenant
-            Map.entry("citizen-nyby", new String[]{"citizen", "nyby"}));
+            Map.entry("citizen-nyby", new String[]{"citizen", "nyby"}),
+            // the retention and journal-redaction tests' own tenants (issue 16)
+            Map.entry("citizen-arkivby", new String[]{"citizen", "arkivby"}),
+            Map.entry("staff-arkivby", new String[]{"staff", "arkivby"}),
+            Map.entry("service-arkivby", new String[]{"service", "arkivby"}),
+            Map.entry("citizen-glemby", new String[]{"citizen", "glemby"}),
+            Map.entry("staff-glemby", new String[]{"staff", "glemby"}),
+            Map.entry("service-glemby", new String[]{"service", "glemby"}));
 
     static String issuerUrl(String name) {
         return "https://idp.test/" + name;

@@ -1,0 +1,41 @@
+package dk.samtale.push;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dk.samtale.platform.ConversationErasure;
+
+/** Push's part in deleting conversations: pushes still due and recorded push failures. */
+@ApplicationScoped
+class PushErasure implements ConversationErasure {
+
+    @Override
+    public java.util.Set<String> tables() {
+        return java.util.Set.of("push_due", "push_failure");
+    }
+
+    @Override
+    public String name() {
+        return "push";
+    }
+
+    @Override
+    public int erase(Connection c, UUID tenantId, Collection<UUID> conversationIds) throws SQLException {
+        java.sql.Array ids = c.createArrayOf("uuid", conversationIds.toArray());
+        int n = 0;
+        // the ids come from the tenant's own conversations (the retention job reads them per tenant)
+        for (String sql : new String[]{"DELETE FROM push_due WHERE conversation_id = ANY(?)",
+                "DELETE FROM push_failure WHERE conversation_id = ANY(?)"}) {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                st.setArray(1, ids);
+                n += st.executeUpdate();
+            }
+        }
+        return n;
+    }
+}
