@@ -48,6 +48,15 @@ class AccessLogQueries {
     record UnitPurpose(UUID unitId, String unitName, String purpose) {
     }
 
+    /** An entry with its employee's and unit's names (the staff member and the unit may be gone: left joins). */
+    private static final String SELECT = """
+                SELECT a.position, a.id, a.at, a.kind, a.purpose, a.actor_kind, a.actor_id, a.actor_client,
+                       s.name AS staff_name, a.citizen_id, a.conversation_id, a.unit_id, u.name AS unit_name
+                FROM access_log a
+                LEFT JOIN staff_member s ON a.actor_kind = 'staff' AND s.id = a.actor_id
+                LEFT JOIN unit u ON u.id = a.unit_id
+            """;
+
     private final Pool pool;
 
     AccessLogQueries(Pool pool) {
@@ -65,12 +74,7 @@ class AccessLogQueries {
         t.addValue(Times.utc(f.to()));
         t.addValue(f.before());
         t.addValue(f.limit() + 1);
-        return pool.preparedQuery("""
-                SELECT a.position, a.id, a.at, a.kind, a.purpose, a.actor_kind, a.actor_id, a.actor_client,
-                       s.name AS staff_name, a.citizen_id, a.conversation_id, a.unit_id, u.name AS unit_name
-                FROM access_log a
-                LEFT JOIN staff_member s ON a.actor_kind = 'staff' AND s.id = a.actor_id
-                LEFT JOIN unit u ON u.id = a.unit_id
+        return pool.preparedQuery(SELECT + """
                 WHERE a.tenant_id = $1
                   AND ($2::uuid IS NULL OR a.citizen_id = $2)
                   AND ($3::uuid IS NULL OR (a.actor_kind = 'staff' AND a.actor_id = $3))
@@ -96,12 +100,7 @@ class AccessLogQueries {
 
     /** Every entry about a citizen, oldest first; staff names only when {@code withNames}. */
     Uni<List<Entry>> aboutCitizen(UUID tenantId, UUID citizenId, boolean withNames) {
-        return pool.preparedQuery("""
-                SELECT a.position, a.id, a.at, a.kind, a.purpose, a.actor_kind, a.actor_id, a.actor_client,
-                       s.name AS staff_name, a.citizen_id, a.conversation_id, a.unit_id, u.name AS unit_name
-                FROM access_log a
-                LEFT JOIN staff_member s ON a.actor_kind = 'staff' AND s.id = a.actor_id
-                LEFT JOIN unit u ON u.id = a.unit_id
+        return pool.preparedQuery(SELECT + """
                 WHERE a.tenant_id = $1 AND a.citizen_id = $2 ORDER BY a.position""")
                 .execute(Tuple.of(tenantId, citizenId)).map(rows -> {
                     List<Entry> items = new ArrayList<>();

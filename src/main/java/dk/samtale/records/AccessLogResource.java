@@ -1,9 +1,5 @@
 package dk.samtale.records;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.UUID;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -62,9 +58,10 @@ public class AccessLogResource {
         if (kind != null && AccessLog.Kind.of(kind) == null) {
             throw ProblemException.invalid("kind", "unknown kind of access");
         }
-        AccessLogQueries.Filter filter = new AccessLogQueries.Filter(uuid("citizenId", citizenId),
-                uuid("staffId", staffId), client, uuid("conversationId", conversationId), kind, instant("from", from),
-                instant("to", to), before == null ? null : QueryParams.number("before", before, 1), limit);
+        AccessLogQueries.Filter filter = new AccessLogQueries.Filter(QueryParams.uuid("citizenId", citizenId),
+                QueryParams.uuid("staffId", staffId), client, QueryParams.uuid("conversationId", conversationId), kind,
+                QueryParams.instant("from", from),
+                QueryParams.instant("to", to), before == null ? null : QueryParams.number("before", before, 1), limit);
         return callers.resolve(identity).flatMap(c -> queries.page(c.tenantId(), filter).invoke(page -> {
             if (filter.citizenId() != null) {
                 log.record(new AccessLog.Access(c.tenantId(), accessor(c), filter.citizenId(), null, null,
@@ -105,21 +102,5 @@ public class AccessLogResource {
             case citizen -> AccessLog.Accessor.citizen(c.id());
             case service -> AccessLog.Accessor.service(c.name());
         };
-    }
-
-    private static UUID uuid(String field, String value) {
-        try {
-            return value == null ? null : UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.invalid(field, "must be a UUID");
-        }
-    }
-
-    private static Instant instant(String field, String value) {
-        try {
-            return value == null ? null : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(field, "must be an RFC 3339 time, e.g. 2026-12-03T10:00:00Z");
-        }
     }
 }
