@@ -22,7 +22,9 @@ public interface AccessLog {
         CONVERSATION_OPENED("conversation-opened"), MESSAGES_READ("messages-read"), SEARCH_RESULT(
                 "search-result"), CPR_LOOKUP("cpr-lookup"), JOURNAL_PULLED("journal-pulled"), CONVERSATION_EXPORTED(
                         "conversation-exported"), INSIGHT_REPORT(
-                                "insight-report"), ACCESS_LOG_QUERIED("access-log-queried");
+                                "insight-report"), ACCESS_LOG_QUERIED("access-log-queried"),
+        // staff downloading a file of the conversation (its thumbnail in the message list is not counted)
+        FILE_OPENED("file-opened");
 
         private final String code;
 

@@ -190,6 +190,23 @@ class AccessLogTest {
     }
 
     @Test
+    void staffDownloadingACitizensFileIsRecordedButNotItsThumbnailOrTheCitizensOwn() throws Exception {
+        Fresh c = fresh("testby", World.UNIT_X);
+        String path = "/api/v1/conversations/" + c.conversationId() + "/attachments";
+        String file = Api.as(c.token()).contentType("image/png")
+                .header("Content-Disposition", "attachment; filename=\"bilag.png\"").body(InsightReportTest.png())
+                .post(path).then().statusCode(201).extract().path("id");
+        Api.as(c.token()).body(Map.of("clientMessageId", UUID.randomUUID().toString(), "body", "Bilag",
+                "attachmentIds", List.of(file))).post("/api/v1/conversations/" + c.conversationId() + "/messages")
+                .then().statusCode(201);
+        given().auth().oauth2(c.token()).get(path + "/" + file).then().statusCode(200);
+        given().auth().oauth2(World.staffX()).get(path + "/" + file + "/thumbnail").then().statusCode(200);
+        assertEquals(List.of(), kinds(admin(), c.citizenId()));
+        given().auth().oauth2(World.staffX()).get(path + "/" + file).then().statusCode(200);
+        assertEquals(List.of("file-opened"), kinds(admin(), c.citizenId()));
+    }
+
+    @Test
     void exportingAConversationAsPdfIsRecorded() throws Exception {
         Fresh c = fresh("testby", World.UNIT_X);
         given().auth().oauth2(World.staffX()).accept("application/pdf")
