@@ -22,7 +22,9 @@ public enum AuditAction {
     // retention and deletion (dk.samtale.retention, issue 16); ids and counts only
     RETENTION_POLICY_CHANGED("retention.policy-changed"), RETENTION_DRY_RUN("retention.dry-run"), RETENTION_RUN(
             "retention.run"), LEGAL_HOLD_PLACED("legal-hold.placed"), LEGAL_HOLD_LIFTED(
-                    "legal-hold.lifted"), CITIZEN_ERASED("citizen.erased");
+                    "legal-hold.lifted"), CITIZEN_ERASED("citizen.erased"),
+    // the access log's settings (dk.samtale.records): staff names in citizens' reports, units' purposes
+    ACCESS_LOG_SETTINGS_CHANGED("access-log.settings-changed");
 
     private final String code;
 

@@ -47,9 +47,11 @@ public class MessageService {
     private final Counter duplicates;
     private final JournalStates journalStates;
     private final SmsStates smsStates;
+    private final ConversationAccesses accesses;
 
     MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics,
-            JournalStates journalStates, SmsStates smsStates, EventLog eventLog) {
+            JournalStates journalStates, SmsStates smsStates, EventLog eventLog, ConversationAccesses accesses) {
+        this.accesses = accesses;
         this.smsStates = smsStates;
         // every committed event of a conversation, on this replica or another, wakes the log's consumers
         // (journal, push, SMS, ...) for its tenant; their poll covers a lost notification
@@ -169,7 +171,7 @@ public class MessageService {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MAX_PAGE);
         }
-        return visible(caller, conversationId).flatMap(v -> {
+        return visible(caller, conversationId).invoke(route -> accesses.read(caller, route)).flatMap(v -> {
             Uni<List<Message>> fetched = before != null
                     ? store.before(conversationId, before, limit + 1)
                     : store.after(conversationId, after == null ? 0 : after, limit + 1);

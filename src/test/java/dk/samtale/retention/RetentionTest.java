@@ -343,8 +343,9 @@ class RetentionTest {
 
         List<String> secrets = List.of(marker, name, citizenCpr);
         // ids may stay where a record of authority keeps them without content: the redacted journal entries
-        // and their delivery rows, and the audit trail of staff actions (ids only)
-        Set<String> keepIds = Set.of("journal_entry", "journal_delivery", "audit_entry");
+        // and their delivery rows, the audit trail of staff actions (ids only), and the access log (who accessed
+        // the conversation: ids only, hash-chained, kept for its own period and pruned by records)
+        Set<String> keepIds = Set.of("journal_entry", "journal_delivery", "audit_entry", "access_log");
         for (String table : tables()) {
             if (table.startsWith("test_")) {
                 continue; // a probe another test class created to watch the event log
