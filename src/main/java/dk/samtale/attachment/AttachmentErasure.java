@@ -1,7 +1,6 @@
 package dk.samtale.attachment;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.UUID;
@@ -30,18 +29,10 @@ class AttachmentErasure implements ConversationErasure {
 
     @Override
     public int erase(Connection c, UUID tenantId, Collection<UUID> conversationIds) throws SQLException {
-        java.sql.Array ids = c.createArrayOf("uuid", conversationIds.toArray());
-        int n = 0;
-        for (String sql : new String[]{"""
-                DELETE FROM attachment_chunk WHERE attachment_id IN (
-                    SELECT id FROM attachment WHERE tenant_id = ? AND conversation_id = ANY(?))""",
-                "DELETE FROM attachment WHERE tenant_id = ? AND conversation_id = ANY(?)"}) {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                st.setObject(1, tenantId);
-                st.setArray(2, ids);
-                n += st.executeUpdate();
-            }
-        }
-        return n;
+        return ConversationErasure.delete(c, tenantId, conversationIds,
+                """
+                        DELETE FROM attachment_chunk WHERE attachment_id IN (
+                            SELECT id FROM attachment WHERE tenant_id = ? AND conversation_id = ANY(?))""",
+                "DELETE FROM attachment WHERE tenant_id = ? AND conversation_id = ANY(?)");
     }
 }

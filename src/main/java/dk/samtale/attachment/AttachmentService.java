@@ -17,6 +17,7 @@ import dk.samtale.conversation.MessageLookup;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Caller;
+import dk.samtale.platform.AccessLog;
 import dk.samtale.platform.ErrorCode;
 import dk.samtale.platform.ProblemException;
 
@@ -37,9 +38,11 @@ public class AttachmentService {
     private final FileStore store;
     private final ConversationService conversations;
     private final MessageLookup messages;
+    private final AccessLog accessLog;
 
     AttachmentService(Intake intake, AttachmentRows rows, FileStore store, ConversationService conversations,
-            MessageLookup messages) {
+            MessageLookup messages, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.intake = intake;
         this.rows = rows;
         this.store = store;
@@ -67,9 +70,15 @@ public class AttachmentService {
         return intake.view(intake.keys(caller.tenantId()), row);
     }
 
-    /** The cleaned file, or its thumbnail. */
+    /** The cleaned file, or its thumbnail. Staff opening the file itself is an access to the citizen's data. */
     public Download download(Caller caller, UUID conversationId, UUID id, Variant variant) {
-        return open(row(caller, conversationId, id), variant);
+        ConversationView v = visible(caller, conversationId);
+        Download d = open(row(caller, v, id), variant);
+        if (caller.isStaff() && variant == Variant.clean) {
+            accessLog.record(new AccessLog.Access(caller.tenantId(), AccessLog.Accessor.staff(caller.id()),
+                    v.citizen().id(), conversationId, v.unit().id(), AccessLog.Kind.FILE_OPENED));
+        }
+        return d;
     }
 
     /** For the case system (journal-reader of the tenant): any accepted file that a message carries. */
@@ -115,7 +124,11 @@ public class AttachmentService {
     }
 
     private AttachmentRows.Row row(Caller caller, UUID conversationId, UUID id) {
-        visible(caller, conversationId);
+        return row(caller, visible(caller, conversationId), id);
+    }
+
+    private AttachmentRows.Row row(Caller caller, ConversationView visible, UUID id) {
+        UUID conversationId = visible.id();
         AttachmentRows.Row row = rows.find(caller.tenantId(), id);
         if (row == null || !row.conversationId().equals(conversationId)) {
             throw ProblemException.notFound("attachment");

@@ -23,6 +23,8 @@ public enum AuditAction {
     RETENTION_POLICY_CHANGED("retention.policy-changed"), RETENTION_DRY_RUN("retention.dry-run"), RETENTION_RUN(
             "retention.run"), LEGAL_HOLD_PLACED("legal-hold.placed"), LEGAL_HOLD_LIFTED(
                     "legal-hold.lifted"), CITIZEN_ERASED("citizen.erased"),
+    // the access log's settings (dk.samtale.records): staff names in citizens' reports, units' purposes
+    ACCESS_LOG_SETTINGS_CHANGED("access-log.settings-changed"),
     // children and guardians (dk.samtale.guardian, issue 20); ids only, never a CPR number
     UNIT_CHILD_SETTINGS_CHANGED("unit.child-settings-changed"), GUARDIANSHIP_REGISTERED(
             "guardianship.registered"), GUARDIANSHIP_ENDED("guardianship.ended"), CONVERSATION_PARTIES_SET(

@@ -1,7 +1,5 @@
 package dk.samtale.audit;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -52,25 +50,11 @@ public class AuditResource {
         if (action != null && AuditAction.of(action) == null) {
             throw ProblemException.invalid("action", "unknown action");
         }
-        AuditLog.Filter filter = new AuditLog.Filter(action, uuid("actorId", actorId), uuid("targetId", targetId),
-                instant("from", from), instant("to", to), uuid("before", before), limit);
+        AuditLog.Filter filter = new AuditLog.Filter(action, QueryParams.uuid("actorId", actorId),
+                QueryParams.uuid("targetId", targetId),
+                QueryParams.instant("from", from), QueryParams.instant("to", to), QueryParams.uuid("before", before),
+                limit);
         return callers.resolve(identity).flatMap(c -> log.page(c.tenantId(), filter))
                 .map(p -> new Page(p.items(), p.next()));
-    }
-
-    private static UUID uuid(String field, String value) {
-        try {
-            return value == null ? null : UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.invalid(field, "must be a UUID");
-        }
-    }
-
-    private static Instant instant(String field, String value) {
-        try {
-            return value == null ? null : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(field, "must be an RFC 3339 time, e.g. 2026-12-03T10:00:00Z");
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dk.samtale.conversation;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.UUID;
@@ -36,22 +35,14 @@ class ConversationContentErasure implements ConversationErasure {
 
     @Override
     public int erase(Connection c, UUID tenantId, Collection<UUID> conversationIds) throws SQLException {
-        java.sql.Array ids = c.createArrayOf("uuid", conversationIds.toArray());
-        int n = 0;
-        for (String sql : new String[]{"""
-                DELETE FROM message_correction WHERE message_id IN (
-                    SELECT m.id FROM message m JOIN conversation cv ON cv.id = m.conversation_id
-                    WHERE cv.tenant_id = ? AND cv.id = ANY(?))""",
+        return ConversationErasure.delete(c, tenantId, conversationIds,
+                """
+                        DELETE FROM message_correction WHERE message_id IN (
+                            SELECT m.id FROM message m JOIN conversation cv ON cv.id = m.conversation_id
+                            WHERE cv.tenant_id = ? AND cv.id = ANY(?))""",
                 "DELETE FROM read_cursor WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))",
                 "DELETE FROM conversation_event WHERE tenant_id = ? AND conversation_id = ANY(?)",
                 "DELETE FROM message WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))",
-                "DELETE FROM conversation WHERE tenant_id = ? AND id = ANY(?)"}) {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                st.setObject(1, tenantId);
-                st.setArray(2, ids);
-                n += st.executeUpdate();
-            }
-        }
-        return n;
+                "DELETE FROM conversation WHERE tenant_id = ? AND id = ANY(?)");
     }
 }

@@ -121,7 +121,7 @@ public class ConversationResource {
     @GET
     @Path("/{id}")
     public Uni<ConversationView> get(@PathParam("id") UUID id) {
-        return caller().flatMap(c -> conversations.get(c, id));
+        return caller().flatMap(c -> conversations.open(c, id));
     }
 
     /** Staff of the conversation's unit: assign to a colleague, or unassign with null. */

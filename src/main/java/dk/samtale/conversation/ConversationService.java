@@ -49,12 +49,14 @@ public class ConversationService {
     private final KeyRing keys;
     private final ChildRules children;
     private final Parties parties;
+    private final ConversationAccesses accesses;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
             Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit,
-            KleCheck kle, KeyRing keys, ChildRules children, Parties parties) {
+            KleCheck kle, KeyRing keys, ChildRules children, Parties parties, ConversationAccesses accesses) {
         this.children = children;
         this.parties = parties;
+        this.accesses = accesses;
         this.kle = kle;
         this.keys = keys;
         this.conversations = conversations;
@@ -76,8 +78,11 @@ public class ConversationService {
     /** Like {@link #list}, in the given order and optionally narrowed to one citizen (staff: the citizen panel). */
     public Uni<List<ConversationView>> list(Caller caller, Conversation.Status status, ConversationQueries.View view,
             ConversationQueries.Sort sort, UUID citizenId, int limit) {
-        return queries.list(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, sort,
-                caller.isStaff() ? citizenId : null, limit);
+        Uni<List<ConversationView>> found = queries.list(caller, status,
+                caller.isStaff() ? view : ConversationQueries.View.all, sort, caller.isStaff() ? citizenId : null,
+                limit);
+        // narrowed to one citizen, the list is a look at that citizen (the access log's "search result")
+        return citizenId == null ? found : found.invoke(list -> accesses.shown(caller, list));
     }
 
     /** Staff: how many conversations each inbox view holds. */
@@ -91,7 +96,8 @@ public class ConversationService {
         if (q.length() > MAX_SUBJECT) {
             throw ProblemException.invalid("q", "must be at most " + MAX_SUBJECT + " characters");
         }
-        return queries.search(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, q, limit);
+        return queries.search(caller, status, caller.isStaff() ? view : ConversationQueries.View.all, q, limit)
+                .invoke(list -> accesses.shown(caller, list));
     }
 
     /**
@@ -106,6 +112,11 @@ public class ConversationService {
                 + " AND unit_id = ANY($3))")
                 .execute(Tuple.of(staff.tenantId(), citizenId, staff.unitIds().toArray(new UUID[0])))
                 .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** A person opens the conversation (REST): like {@link #get}, and recorded in the access log for staff. */
+    public Uni<ConversationView> open(Caller caller, UUID id) {
+        return get(caller, id).invoke(v -> accesses.opened(caller, v));
     }
 
     public Uni<ConversationView> get(Caller caller, UUID id) {

@@ -49,11 +49,13 @@ public class MessageService {
     private final SmsStates smsStates;
     private final ChildRules children;
     private final Parties parties;
+    private final ConversationAccesses accesses;
 
     MessageService(MessageStore store, ConversationQueries queries, Fanout fanout, Clock clock, MeterRegistry metrics,
             JournalStates journalStates, SmsStates smsStates, EventLog eventLog, ChildRules children,
-            Parties parties) {
+            Parties parties, ConversationAccesses accesses) {
         this.parties = parties;
+        this.accesses = accesses;
         this.smsStates = smsStates;
         this.children = children;
         // every committed event of a conversation, on this replica or another, wakes the log's consumers
@@ -188,7 +190,7 @@ public class MessageService {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MAX_PAGE);
         }
-        return visible(caller, conversationId).flatMap(v -> {
+        return visible(caller, conversationId).invoke(route -> accesses.read(caller, route)).flatMap(v -> {
             Uni<List<Message>> fetched = before != null
                     ? store.before(conversationId, before, limit + 1)
                     : store.after(conversationId, after == null ? 0 : after, limit + 1);

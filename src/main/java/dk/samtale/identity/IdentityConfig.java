@@ -89,6 +89,14 @@ public interface IdentityConfig {
         Optional<List<String>> serviceRoles();
 
         /**
+         * Values of the group claims that make a staff member their tenant's data protection officer (role
+         * {@code dpo}: reads the access log, produces a citizen's insight report by CPR). An IdP that names
+         * groups by GUID lists that GUID here.
+         */
+        @WithDefault("dpo")
+        List<String> dpoGroups();
+
+        /**
          * Whether this issuer's service tokens may carry the {@code platform-admin} role (the operators
          * who create tenants and units). Only the operators' own issuer should say true; such an issuer
          * may have no tenant.

@@ -56,6 +56,8 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
     private static final Pattern CPR = Pattern.compile("\\d{10}");
     private static final Set<String> SERVICE_ROLES = Set.of("journal-reader", "admin");
     static final String PLATFORM_ADMIN = "platform-admin";
+    /** The staff role of a tenant's data protection officer (records: access log, insight reports by CPR). */
+    static final String DPO = "dpo";
     /** Longer than any access token an identity provider issues; anything beyond is not a real expiry. */
     private static final Duration MAX_LIFETIME = Duration.ofDays(366);
 
@@ -159,6 +161,9 @@ class TrustedIssuers implements IdentityProvider<TokenAuthenticationRequest> {
             case staff -> {
                 if (displayName == null || displayName.isBlank()) {
                     throw refused.refuse(Refusal.NO_NAME, name);
+                }
+                if (groups.stream().anyMatch(cfg.dpoGroups()::contains)) {
+                    roles.add(DPO);
                 }
             }
             case service -> {

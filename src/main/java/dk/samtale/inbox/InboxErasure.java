@@ -1,7 +1,6 @@
 package dk.samtale.inbox;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.UUID;
@@ -26,17 +25,8 @@ class InboxErasure implements ConversationErasure {
 
     @Override
     public int erase(Connection c, UUID tenantId, Collection<UUID> conversationIds) throws SQLException {
-        java.sql.Array ids = c.createArrayOf("uuid", conversationIds.toArray());
-        int n = 0;
-        for (String sql : new String[]{
+        return ConversationErasure.delete(c, tenantId, conversationIds,
                 "DELETE FROM conversation_note WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))",
-                "DELETE FROM inbox_viewer WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))"}) {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                st.setObject(1, tenantId);
-                st.setArray(2, ids);
-                n += st.executeUpdate();
-            }
-        }
-        return n;
+                "DELETE FROM inbox_viewer WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))");
     }
 }

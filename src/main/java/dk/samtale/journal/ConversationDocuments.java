@@ -21,6 +21,7 @@ import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Caller;
+import dk.samtale.platform.AccessLog;
 import dk.samtale.platform.ProblemException;
 
 /**
@@ -34,8 +35,11 @@ public class ConversationDocuments {
     private final KeyRing keys;
     private final DocumentRenderer renderer;
     private final Clock clock;
+    private final AccessLog accessLog;
 
-    ConversationDocuments(AgroalDataSource db, KeyRing keys, DocumentRenderer renderer, Clock clock) {
+    ConversationDocuments(AgroalDataSource db, KeyRing keys, DocumentRenderer renderer, Clock clock,
+            AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.db = db;
         this.keys = keys;
         this.renderer = renderer;
@@ -45,18 +49,24 @@ public class ConversationDocuments {
     /** The PDF of a conversation for a staff member of its unit; anyone else: not found. */
     public byte[] pdfFor(Caller caller, UUID conversationId) {
         ConversationDocument d = load(caller.tenantId(), conversationId, Long.MAX_VALUE);
-        if (d == null || !caller.isStaff() || !caller.unitIds().contains(unitOf(conversationId))) {
+        UUID[] unitAndCitizen = d == null ? null : unitAndCitizen(conversationId);
+        if (d == null || !caller.isStaff() || !caller.unitIds().contains(unitAndCitizen[0])) {
             throw ProblemException.notFound("conversation");
         }
-        return renderer.render(d);
+        byte[] pdf = renderer.render(d);
+        accessLog.record(new AccessLog.Access(caller.tenantId(), AccessLog.Accessor.staff(caller.id()),
+                unitAndCitizen[1], conversationId, unitAndCitizen[0], AccessLog.Kind.CONVERSATION_EXPORTED));
+        return pdf;
     }
 
-    private UUID unitOf(UUID conversationId) {
+    private UUID[] unitAndCitizen(UUID conversationId) {
         try (Connection c = db.getConnection();
-                PreparedStatement st = c.prepareStatement("SELECT unit_id FROM conversation WHERE id = ?")) {
+                PreparedStatement st = c
+                        .prepareStatement("SELECT unit_id, citizen_id FROM conversation WHERE id = ?")) {
             st.setObject(1, conversationId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? rs.getObject(1, UUID.class) : null;
+                rs.next(); // the document was just loaded: it exists
+                return new UUID[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)};
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

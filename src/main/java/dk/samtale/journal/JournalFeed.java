@@ -35,8 +35,11 @@ public class JournalFeed {
     /** Acknowledging more than this at once tells staff sockets nothing (they see it on their next load). */
     static final int MAX_ACK_EVENTS = 1000;
 
-    /** A page of the feed, already encoded as JSON. */
-    public record Page(String json) {
+    /**
+     * A page of the feed, already encoded as JSON; {@code after}/{@code last}: the positions it covers,
+     * (after, last] (for the access log).
+     */
+    public record Page(String json, long after, long last) {
     }
 
     public record Ack(long ackedPosition, long headPosition) {
@@ -103,7 +106,7 @@ public class JournalFeed {
             long last = from + n;
             out.append("],\"ackedPosition\":").append(acked).append(",\"headPosition\":").append(head)
                     .append(",\"hasMore\":").append(last < head).append('}');
-            return new Page(out.toString());
+            return new Page(out.toString(), from, last);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

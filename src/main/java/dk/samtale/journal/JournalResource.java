@@ -37,8 +37,11 @@ public class JournalResource {
     private final CallerResolver callers;
     private final JournalFeed feed;
     private final JournalSigner signer;
+    private final JournalAccesses accesses;
 
-    JournalResource(SecurityIdentity identity, CallerResolver callers, JournalFeed feed, JournalSigner signer) {
+    JournalResource(SecurityIdentity identity, CallerResolver callers, JournalFeed feed, JournalSigner signer,
+            JournalAccesses accesses) {
+        this.accesses = accesses;
         this.identity = identity;
         this.callers = callers;
         this.feed = feed;
@@ -52,7 +55,10 @@ public class JournalResource {
     public String entries(@QueryParam("after") String after, @QueryParam("limit") String limit) {
         Long a = after == null ? null : QueryParams.number("after", after, 0);
         int l = limit == null ? 100 : (int) QueryParams.number("limit", limit, 1);
-        return feed.page(caller().tenantId(), a, l).json();
+        Caller c = caller();
+        JournalFeed.Page page = feed.page(c.tenantId(), a, l);
+        accesses.pulled(c, page.after(), page.last());
+        return page.json();
     }
 
     /** One entry by its id; another tenant's entry is not found. */
@@ -60,7 +66,10 @@ public class JournalResource {
     @Path("/entries/{entryId}")
     @Produces(MediaType.APPLICATION_JSON)
     public String entry(@PathParam("entryId") UUID entryId) {
-        return feed.entry(caller().tenantId(), entryId);
+        Caller c = caller();
+        String entry = feed.entry(c.tenantId(), entryId);
+        accesses.pulled(c, entryId);
+        return entry;
     }
 
     /** Acknowledges every entry up to and including a position. */

@@ -48,4 +48,22 @@ public interface ConversationErasure {
      * stripped.
      */
     int erase(Connection c, UUID tenantId, Collection<UUID> conversationIds) throws SQLException;
+
+    /**
+     * Runs each statement on {@code c} with the tenant as its first parameter and the conversation ids (a
+     * {@code uuid[]}) as its second; returns how many rows they changed. For erasures that are a few DELETEs.
+     */
+    static int delete(Connection c, UUID tenantId, Collection<UUID> conversationIds, String... statements)
+            throws SQLException {
+        java.sql.Array ids = c.createArrayOf("uuid", conversationIds.toArray());
+        int n = 0;
+        for (String sql : statements) {
+            try (java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+                st.setObject(1, tenantId);
+                st.setArray(2, ids);
+                n += st.executeUpdate();
+            }
+        }
+        return n;
+    }
 }

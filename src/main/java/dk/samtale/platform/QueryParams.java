@@ -18,4 +18,22 @@ public final class QueryParams {
         }
         throw ProblemException.invalid(field, "must be a whole number of at least " + min);
     }
+
+    /** A UUID, or null when absent; anything else is invalid-field. */
+    public static java.util.UUID uuid(String field, String text) {
+        try {
+            return text == null ? null : java.util.UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(field, "must be a UUID");
+        }
+    }
+
+    /** An RFC 3339 time, or null when absent; anything else is invalid-field. */
+    public static java.time.Instant instant(String field, String text) {
+        try {
+            return text == null ? null : java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.invalid(field, "must be an RFC 3339 time, e.g. 2026-12-03T10:00:00Z");
+        }
+    }
 }

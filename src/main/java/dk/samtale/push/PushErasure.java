@@ -1,7 +1,6 @@
 package dk.samtale.push;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.UUID;
@@ -26,16 +25,8 @@ class PushErasure implements ConversationErasure {
 
     @Override
     public int erase(Connection c, UUID tenantId, Collection<UUID> conversationIds) throws SQLException {
-        java.sql.Array ids = c.createArrayOf("uuid", conversationIds.toArray());
-        int n = 0;
-        // the ids come from the tenant's own conversations (the retention job reads them per tenant)
-        for (String sql : new String[]{"DELETE FROM push_due WHERE conversation_id = ANY(?)",
-                "DELETE FROM push_failure WHERE conversation_id = ANY(?)"}) {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                st.setArray(1, ids);
-                n += st.executeUpdate();
-            }
-        }
-        return n;
+        return ConversationErasure.delete(c, tenantId, conversationIds,
+                "DELETE FROM push_due WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))",
+                "DELETE FROM push_failure WHERE conversation_id IN (SELECT id FROM conversation WHERE tenant_id = ? AND id = ANY(?))");
     }
 }

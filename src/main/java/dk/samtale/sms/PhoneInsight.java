@@ -90,7 +90,9 @@ class PhoneInsight implements InsightContributor {
         return pool.preparedQuery("""
                 SELECT gateway_id, received_at, outcome, body_enc FROM sms_inbound
                 WHERE tenant_id = $1 AND msisdn_index = $2 ORDER BY received_at, gateway_id""")
-                .execute(Tuple.of(s.tenantId(), phone.getBuffer("phone_index"))).map(rows -> {
+                .execute(Tuple.of(s.tenantId(),
+                        io.vertx.core.buffer.Buffer.buffer(phone.getBuffer("phone_index").getBytes())))
+                .map(rows -> {
                     List<Received> list = new ArrayList<>();
                     for (Row r : rows) {
                         long id = r.getLong("gateway_id");

@@ -35,7 +35,9 @@ class ErasureCoverageTest {
             "legal_hold", "a hold is the record of why deletion was stopped (who, when, why): ids and a reference, "
                     + "and a conversation under an active hold is never deleted",
             "journal_delivery", "push delivery bookkeeping of a journal entry (entry id, state): no content",
-            "test_probe_taken", "a test-only event-log probe (platform.EventLogTest)");
+            "test_probe_taken", "a test-only event-log probe (platform.EventLogTest)",
+            "access_log", "the record of who accessed the conversation (ids only, no content): evidence the "
+                    + "municipality must keep for its own period (records prunes it), and hash-chained");
 
     static final String REFERRING = """
             SELECT table_name FROM information_schema.columns

@@ -51,6 +51,8 @@ class RetentionTest {
     AgroalDataSource db;
     @Inject
     TestClock clock;
+    @Inject
+    RetentionJob job;
 
     @AfterEach
     void resetClock() {
@@ -224,6 +226,25 @@ class RetentionTest {
     }
 
     @Test
+    void theTimedJobRunsAnEnabledPolicyOnlyAfterItsDryRunAndCountsInTheMetrics() {
+        String c = citizen(cpr(), "Jonna Job");
+        String id = open(c, "Jobbet sletter");
+        close(id);
+        journaledAndAcknowledged(3, id);
+        policy(Map.of("conversationDays", 1, "enabled", true));
+        clock.advance(Duration.ofDays(2));
+        job.pass(); // enabled, but no dry run of this policy yet
+        assertTrue(exists(id));
+        dryRun();
+        job.pass();
+        assertFalse(exists(id));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("samtale_retention_deleted_total{kind=\"conversation\"}"), "deleted metric");
+        assertTrue(metrics.contains("samtale_retention_due "), "due gauge");
+        assertTrue(metrics.contains("samtale_retention_held_total"), "held counter");
+    }
+
+    @Test
     void theJobDeletesNothingUntilTheAdminHasSeenADryRunOfTheCurrentPolicy() {
         policy(Map.of("conversationDays", 400, "enabled", true));
         Api.as(admin()).get("/api/v1/admin/retention/policy").then().statusCode(200)
@@ -267,6 +288,18 @@ class RetentionTest {
         execute("""
                 INSERT INTO sms_inbound (gateway_id, tenant_id, outcome, received_at) VALUES (?, ?, 'unknown-sender', ?)""",
                 gatewayId, GLEMBY, java.sql.Timestamp.from(old));
+        UUID auditRow = UUID.randomUUID();
+        execute("""
+                INSERT INTO audit_entry (id, tenant_id, at, actor_kind, actor_client, action, target_type)
+                VALUES (?, ?, ?, 'service', 'ops', 'keys.rotated', 'tenant')""", auditRow, GLEMBY,
+                java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(2000))));
+        // the audit trail stays append-only for everyone else
+        try {
+            execute("DELETE FROM audit_entry WHERE id = ?", auditRow);
+            fail("audit_entry refused the delete");
+        } catch (java.sql.SQLException expected) {
+            assertTrue(expected.getMessage().contains("append-only"), expected.getMessage());
+        }
         policy(Map.of("conversationDays", 1000, "enabled", true));
         JsonPath dry = dryRun();
         assertTrue(dry.getLong("records.devices") >= 1, dry.prettify());
@@ -276,6 +309,8 @@ class RetentionTest {
         assertTrue(r.getLong("records.devices") >= 1);
         assertEquals(0, count("SELECT count(*) FROM device WHERE id = ?", device));
         assertEquals(0, count("SELECT count(*) FROM sms_inbound WHERE gateway_id = ?", gatewayId));
+        assertEquals(0, count("SELECT count(*) FROM audit_entry WHERE id = ?", auditRow));
+        assertTrue(r.getLong("records.audit") >= 1);
     }
 
     @Test
@@ -308,8 +343,9 @@ class RetentionTest {
 
         List<String> secrets = List.of(marker, name, citizenCpr);
         // ids may stay where a record of authority keeps them without content: the redacted journal entries
-        // and their delivery rows, and the audit trail of staff actions (ids only)
-        Set<String> keepIds = Set.of("journal_entry", "journal_delivery", "audit_entry");
+        // and their delivery rows, the audit trail of staff actions (ids only), and the access log (who accessed
+        // the conversation: ids only, hash-chained, kept for its own period and pruned by records)
+        Set<String> keepIds = Set.of("journal_entry", "journal_delivery", "audit_entry", "access_log");
         for (String table : tables()) {
             if (table.startsWith("test_")) {
                 continue; // a probe another test class created to watch the event log
