@@ -119,7 +119,7 @@ class SocketLimitsTest {
 
     @Test
     void aSendDroppedByTheRateLimitIsNotStoredAndCanBeRetriedWithTheSameClientMessageId() throws Exception {
-        String citizen = Tokens.citizen("testby", "0404" + (100_000 + new java.util.Random().nextInt(900_000)),
+        String citizen = Tokens.citizen("testby", dk.samtale.testing.People.adultCpr(),
                 "Frede Flod");
         String conversation = World.openConversation(citizen, World.UNIT_X);
         try (WsClient ws = WsClient.connect(citizen)) {

@@ -76,7 +76,7 @@ class AccessLogTest {
     }
 
     Fresh fresh(String tenant, String unit) {
-        String cpr = "1" + String.format("%09d", (long) (Math.random() * 1_000_000_000L));
+        String cpr = dk.samtale.testing.People.adultCpr();
         String name = "Adgang " + UUID.randomUUID().toString().substring(0, 8);
         String token = Tokens.citizen(tenant, cpr, name);
         String conversation = World.openConversation(token, unit);

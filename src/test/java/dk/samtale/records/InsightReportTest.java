@@ -74,7 +74,7 @@ class InsightReportTest {
 
     /** A citizen with something in every feature: messages, a file, a device, a phone, SMS, notes, journal. */
     Seeded seed() throws Exception {
-        String cpr = "2" + String.format("%09d", ThreadLocalRandom.current().nextLong(1_000_000_000L));
+        String cpr = dk.samtale.testing.People.adultCpr();
         String name = "Indsigt " + UUID.randomUUID().toString().substring(0, 8);
         String marker = UUID.randomUUID().toString().substring(0, 8);
         String citizen = Tokens.citizen("testby", cpr, name);

@@ -76,7 +76,7 @@ class RetentionTest {
     }
 
     static String cpr() {
-        return "1" + String.format("%09d", (long) (Math.random() * 1_000_000_000L));
+        return dk.samtale.testing.People.adultCpr();
     }
 
     static String open(String citizen, String subject) {
