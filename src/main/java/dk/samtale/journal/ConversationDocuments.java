@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -92,10 +94,12 @@ public class ConversationDocuments {
         {
             String municipality, unit, subject, caseNumber, kle, facet, status, name, cpr;
             UUID citizenId;
+            String parties;
+            List<UUID> guardianIds;
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT t.name, u.name, cv.citizen_id, ci.cpr_enc, ci.name_enc, cv.subject, cv.case_number,
                            cv.kle_class, cv.action_facet, cv.status, coalesce(s.document_includes_cpr, false),
-                           cv.subject_enc
+                           cv.subject_enc, cv.parties, cv.guardian_ids
                     FROM conversation cv JOIN tenant t ON t.id = cv.tenant_id JOIN unit u ON u.id = cv.unit_id
                     JOIN citizen ci ON ci.id = cv.citizen_id LEFT JOIN journal_settings s ON s.tenant_id = cv.tenant_id
                     WHERE cv.id = ? AND cv.tenant_id = ?""")) {
@@ -117,8 +121,13 @@ public class ConversationDocuments {
                     kle = rs.getString(8);
                     facet = rs.getString(9);
                     status = rs.getString(10);
+                    parties = rs.getString(13);
+                    java.sql.Array guardians = rs.getArray(14);
+                    guardianIds = guardians == null ? List.of() : List.of((UUID[]) guardians.getArray());
                 }
             }
+            // a citizen other than the conversation's own who wrote in it is a guardian: named as themself
+            Map<UUID, String> writers = new HashMap<>();
             List<ConversationDocument.Line> lines = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT m.id, m.seq, m.sender_kind, m.body_enc, m.channel, m.created_at, sm.name,
@@ -126,13 +135,17 @@ public class ConversationDocuments {
                               AND r.reader_kind <> m.sender_kind),
                            (SELECT max(r.delivered_seq) FROM read_cursor r WHERE r.conversation_id = m.conversation_id
                               AND r.reader_kind <> m.sender_kind),
-                           m.retracted_at, m.correction, mc.body_enc, mc.reason_enc, mc.created_at
+                           m.retracted_at, m.correction, mc.body_enc, mc.reason_enc, mc.created_at, m.sender_id,
+                           gc.name_enc
                     FROM message m LEFT JOIN staff_member sm ON m.sender_kind = 'staff' AND sm.id = m.sender_id
+                    LEFT JOIN citizen gc ON m.sender_kind = 'citizen' AND gc.id = m.sender_id
+                        AND m.sender_id <> ?
                     LEFT JOIN message_correction mc ON m.correction IS NOT NULL AND mc.message_id = m.id
                         AND mc.version = m.correction
                     WHERE m.conversation_id = ? AND m.seq <= ? ORDER BY m.seq""")) {
-                st.setObject(1, conversationId);
-                st.setLong(2, upToSeq);
+                st.setObject(1, citizenId);
+                st.setObject(2, conversationId);
+                st.setLong(3, upToSeq);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         UUID messageId = rs.getObject(1, UUID.class);
@@ -148,8 +161,12 @@ public class ConversationDocuments {
                         long read = rs.getLong(8);
                         long delivered = rs.getLong(9);
                         String state = read >= seq ? "read" : delivered >= seq ? "delivered" : "sent";
+                        byte[] writer = rs.getBytes(16);
                         String sender = "citizen".equals(kind)
-                                ? name
+                                ? writer == null
+                                        ? name
+                                        : writers.computeIfAbsent(rs.getObject(15, UUID.class),
+                                                id -> k.openOrNull(Binding.citizen(tenantId, id, "name"), writer))
                                 : "staff".equals(kind) ? rs.getString(7) : "Samtale";
                         lines.add(new ConversationDocument.Line(seq, rs.getObject(6, OffsetDateTime.class).toInstant(),
                                 kind, sender, rs.getString(5), state, body));
@@ -170,8 +187,33 @@ public class ConversationDocuments {
                 }
             }
             return new ConversationDocument(conversationId, municipality, unit, name, cpr, subject, caseNumber, kle,
-                    facet, status, clock.instant(), lines, covers);
+                    facet, status, clock.instant(), lines, covers,
+                    parties(c, k, tenantId, parties, name, guardianIds, writers));
         }
+    }
+
+    /** The child and its guardians by name, for a conversation about a child; none for an ordinary one. */
+    private static List<ConversationDocument.Party> parties(Connection c, TenantKeys k, UUID tenantId, String parties,
+            String childName, List<UUID> guardianIds, Map<UUID, String> known) throws SQLException {
+        if (parties == null || "citizen".equals(parties)) {
+            return List.of();
+        }
+        List<ConversationDocument.Party> out = new ArrayList<>();
+        out.add(new ConversationDocument.Party("child", childName));
+        if (!guardianIds.isEmpty()) {
+            try (PreparedStatement st = c.prepareStatement("SELECT id, name_enc FROM citizen WHERE id = ANY(?)")) {
+                st.setArray(1, c.createArrayOf("uuid", guardianIds.toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        UUID id = rs.getObject(1, UUID.class);
+                        byte[] sealed = rs.getBytes(2);
+                        known.computeIfAbsent(id, g -> k.openOrNull(Binding.citizen(tenantId, g, "name"), sealed));
+                    }
+                }
+            }
+        }
+        guardianIds.forEach(id -> out.add(new ConversationDocument.Party("guardian", known.get(id))));
+        return out;
     }
 
     private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter

@@ -169,10 +169,11 @@ public class JournalSequencer implements EventConsumer {
         String kle;
         String facet;
         JournalDocument.Party party;
+        List<JournalDocument.RoledParty> roles;
         String actorName = null;
         try (PreparedStatement st = c.prepareStatement("""
                 SELECT cv.subject, cv.case_number, cv.kle_class, cv.action_facet, ci.cpr_enc, ci.name_enc,
-                       (SELECT name FROM staff_member WHERE id = ?), cv.subject_enc
+                       (SELECT name FROM staff_member WHERE id = ?), cv.subject_enc, cv.parties, cv.guardian_ids
                 FROM conversation cv JOIN citizen ci ON ci.id = cv.citizen_id WHERE cv.id = ?""")) {
             st.setObject(1, e.actorId());
             st.setObject(2, e.conversationId());
@@ -187,9 +188,12 @@ public class JournalSequencer implements EventConsumer {
                 party = new JournalDocument.Party(k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "cpr"),
                         rs.getBytes(5)),
                         k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "name"), rs.getBytes(6)));
-                actorName = "citizen".equals(e.actorKind()) ? party.name() : rs.getString(7);
+                Map<UUID, JournalDocument.Party> guardians = new HashMap<>();
+                roles = roles(c, tenantId, k, rs.getString(9), uuids(rs.getArray(10)), party, guardians);
+                actorName = "citizen".equals(e.actorKind()) ? citizenName(e, party, guardians) : rs.getString(7);
             }
         }
+        final List<JournalDocument.RoledParty> parties = roles;
         if ("case-set".equals(e.kind())) {
             // the values set then, not whatever the conversation holds by the time it is journaled
             caseNumber = e.detailText("caseNumber");
@@ -205,7 +209,7 @@ public class JournalSequencer implements EventConsumer {
         Batch b = append(c, tenantId, k, e, (entryId, slug, position, previous, now) -> new JournalDocument(
                 JournalDocument.VERSION, entryId, slug, position, previous, cn, kc, af, party, fsubject, letterDate,
                 Lifecycle.documentType(e), "internal", null, author, body, null, List.of(), e.conversationId(), null,
-                seq, now));
+                seq, now).withParties(parties));
         if (!"closed".equals(e.kind())) {
             return b;
         }
@@ -231,7 +235,7 @@ public class JournalSequencer implements EventConsumer {
                 (entryId, slug, position, previous, now) -> new JournalDocument(JournalDocument.VERSION, entryId, slug,
                         position, previous, cn, kc, af, party,
                         fsubject, letterDate, Lifecycle.DOCUMENT, "internal", null, author, docBody, null,
-                        List.of(file), e.conversationId(), null, seq, now));
+                        List.of(file), e.conversationId(), null, seq, now).withParties(parties));
         return new Batch(b.entries() + doc.entries(), List.of(), List.of(), b.push());
     }
 
@@ -245,7 +249,7 @@ public class JournalSequencer implements EventConsumer {
         try (PreparedStatement st = c.prepareStatement("""
                 SELECT cv.subject, cv.case_number, cv.kle_class, cv.action_facet, ci.cpr_enc, ci.name_enc,
                        (SELECT name FROM staff_member WHERE id = ?), m.sender_kind, m.channel, je.position, je.id,
-                       mc.body_enc, mc.reason_enc, cv.subject_enc
+                       mc.body_enc, mc.reason_enc, cv.subject_enc, cv.parties, cv.guardian_ids
                 FROM message m
                 JOIN conversation cv ON cv.id = m.conversation_id
                 JOIN citizen ci ON ci.id = cv.citizen_id
@@ -262,7 +266,10 @@ public class JournalSequencer implements EventConsumer {
                 JournalDocument.Party party = new JournalDocument.Party(
                         k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "cpr"), rs.getBytes(5)),
                         k.openOrNull(Binding.citizen(tenantId, e.citizenId(), "name"), rs.getBytes(6)));
-                String actorName = "citizen".equals(e.actorKind()) ? party.name() : rs.getString(7);
+                Map<UUID, JournalDocument.Party> guardians = new HashMap<>();
+                List<JournalDocument.RoledParty> parties = roles(c, tenantId, k, rs.getString(15),
+                        uuids(rs.getArray(16)), party, guardians);
+                String actorName = "citizen".equals(e.actorKind()) ? citizenName(e, party, guardians) : rs.getString(7);
                 String direction = "citizen".equals(rs.getString(8)) ? "received" : "sent";
                 String channel = rs.getString(9);
                 long original = rs.getLong(10);
@@ -292,7 +299,8 @@ public class JournalSequencer implements EventConsumer {
                 return append(c, tenantId, k, e, (entryId, slug, position, previous, now) -> new JournalDocument(
                         JournalDocument.VERSION, entryId, slug, position, previous, cn, kc, af, party, subject,
                         RFC3339.format(e.createdAt()), Revision.documentType(e), direction, channel, author, fbody,
-                        fbodyError, List.of(), e.conversationId(), null, seq, now, refersTo, freason));
+                        fbodyError, List.of(), e.conversationId(), null, seq, now, refersTo, freason)
+                        .withParties(parties));
             }
         }
     }
@@ -461,7 +469,7 @@ public class JournalSequencer implements EventConsumer {
                                 tenantKeys.openOrNull(Binding.citizen(tenantId, id, "name"), p.citizenNameEnc())));
                 JournalDocument doc = document(tenantId, chain.slug(), entryId, position, previous, p, party,
                         tenantKeys, now, attached.getOrDefault(p.messageId(), List.of()))
-                        .withParties(roles(c, tenantId, tenantKeys, p, party, guardians));
+                        .withParties(roles(c, tenantId, tenantKeys, p.parties(), p.guardianIds(), party, guardians));
                 head = bindEntry(insert, tenantId, tenantKeys, chain.recipient(), entryId, position, previous,
                         p.messageId(), p.conversationId(), p.createdAt(), doc);
                 insert.addBatch();
@@ -515,7 +523,7 @@ public class JournalSequencer implements EventConsumer {
                             Subjects.open(k, tenantId, rs.getObject(2, UUID.class), rs.getString(9), rs.getBytes(18)),
                             rs.getString(10), rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class),
                             rs.getObject(14, UUID.class), rs.getBytes(15), rs.getBytes(16), rs.getString(17),
-                            fileIds(rs.getArray(19)), rs.getString(20), fileIds(rs.getArray(21)), rs.getBytes(22));
+                            uuids(rs.getArray(19)), rs.getString(20), uuids(rs.getArray(21)), rs.getBytes(22));
                     byId.put(p.messageId(), p);
                 }
             }
@@ -535,14 +543,15 @@ public class JournalSequencer implements EventConsumer {
      * conversation names. Null for an ordinary conversation, whose entries stay exactly as they were. Guardians'
      * CPR and names are opened once per batch.
      */
-    private static List<JournalDocument.RoledParty> roles(Connection c, UUID tenantId, TenantKeys k, Pending p,
-            JournalDocument.Party child, Map<UUID, JournalDocument.Party> guardians) throws SQLException {
-        if (p.parties() == null || "citizen".equals(p.parties())) {
+    private static List<JournalDocument.RoledParty> roles(Connection c, UUID tenantId, TenantKeys k, String parties,
+            List<UUID> guardianIds, JournalDocument.Party child, Map<UUID, JournalDocument.Party> guardians)
+            throws SQLException {
+        if (parties == null || "citizen".equals(parties)) {
             return null;
         }
         List<JournalDocument.RoledParty> out = new ArrayList<>();
         out.add(new JournalDocument.RoledParty("child", child.cpr(), child.name()));
-        List<UUID> missing = p.guardianIds().stream().filter(id -> !guardians.containsKey(id)).toList();
+        List<UUID> missing = guardianIds.stream().filter(id -> !guardians.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             try (PreparedStatement st = c
                     .prepareStatement("SELECT id, cpr_enc, name_enc FROM citizen WHERE id = ANY(?)")) {
@@ -557,7 +566,7 @@ public class JournalSequencer implements EventConsumer {
                 }
             }
         }
-        for (UUID id : p.guardianIds()) {
+        for (UUID id : guardianIds) {
             JournalDocument.Party g = guardians.get(id);
             if (g != null) {
                 out.add(new JournalDocument.RoledParty("guardian", g.cpr(), g.name()));
@@ -566,7 +575,20 @@ public class JournalSequencer implements EventConsumer {
         return out;
     }
 
-    private static List<UUID> fileIds(java.sql.Array array) throws SQLException {
+    /**
+     * The name of the citizen who acted: the conversation's citizen, or a guardian who is a party (whose
+     * own name it is, never the child's); null when unknown.
+     */
+    private static String citizenName(LoggedEvent e, JournalDocument.Party child,
+            Map<UUID, JournalDocument.Party> guardians) {
+        if (e.actorId() == null || e.actorId().equals(e.citizenId())) {
+            return child.name();
+        }
+        JournalDocument.Party guardian = guardians.get(e.actorId());
+        return guardian == null ? null : guardian.name();
+    }
+
+    private static List<UUID> uuids(java.sql.Array array) throws SQLException {
         return array == null ? List.of() : List.of((UUID[]) array.getArray());
     }
 

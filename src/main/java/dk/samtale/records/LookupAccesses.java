@@ -20,8 +20,6 @@ class LookupAccesses {
     }
 
     void onLookup(@Observes CitizenLookedUp e) {
-        org.jboss.logging.Logger.getLogger(LookupAccesses.class).infof("DEBUG lookup %s %s", e.staffId(),
-                e.citizenId());
         log.record(new AccessLog.Access(e.tenantId(), AccessLog.Accessor.staff(e.staffId()), e.citizenId(), null, null,
                 AccessLog.Kind.CPR_LOOKUP));
     }

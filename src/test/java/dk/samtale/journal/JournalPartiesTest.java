@@ -6,12 +6,17 @@ import static dk.samtale.journal.JournalFixture.entryOf;
 import static dk.samtale.journal.JournalFixture.head;
 import static dk.samtale.journal.JournalFixture.staff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,6 +67,64 @@ class JournalPartiesTest {
 
         JsonPath plainDoc = document(entryOf(send(staff(), plain, "Hej Bente"), after));
         assertNull(plainDoc.get("parties"), "an ordinary conversation's entry is unchanged");
+    }
+
+    @Test
+    void lifecycleRetractionAndDocumentEntriesNameThePartiesTooAndAGuardianActsAsThemself() throws Exception {
+        String childCpr = People.cprOfAge(10, 3);
+        String guardianCpr = People.cprOfAge(41, 3);
+        String childId = People.lookUp(staff(), childCpr);
+        String guardianId = People.lookUp(staff(), guardianCpr);
+        String guardian = Tokens.citizen("journalby", guardianCpr, "Gorm Gudmand");
+        Api.as(guardian).get("/api/v1/me").then().statusCode(200);
+        Api.as(Tokens.citizen("journalby", childCpr, "Gry Gudmand")).get("/api/v1/me").then().statusCode(200);
+        Api.as(staff()).body(Map.of("cpr", guardianCpr, "unitId", UNIT_J)).post("/api/v1/citizens/" + childId
+                + "/guardians").then().statusCode(201);
+        long after = head();
+        String conversation = open(Map.of("unitId", UNIT_J, "citizenId", childId, "subject", "Skoleskift",
+                "parties", "guardians", "guardianIds", List.of(guardianId)));
+        String kept = send(guardian, conversation, "Vi ønsker skoleskift efter sommerferien");
+        String taken = send(guardian, conversation, "Forkert besked");
+        entryOf(kept, after);
+        entryOf(taken, after);
+        Api.as(guardian).post("/api/v1/conversations/" + conversation + "/messages/" + taken + "/retract").then()
+                .statusCode(200);
+        Api.as(staff()).post("/api/v1/conversations/" + conversation + "/close").then().statusCode(200);
+
+        for (String type : List.of("conversation-opened", "message-retracted", "conversation-closed",
+                "conversation-document")) {
+            JsonPath doc = document(entryOfType(conversation, type, after));
+            assertEquals(List.of("child", "guardian"), doc.getList("parties.role"), type);
+            assertEquals(List.of(childCpr, guardianCpr), doc.getList("parties.cpr"), type);
+        }
+        JsonPath retraction = document(entryOfType(conversation, "message-retracted", after));
+        assertEquals("Gorm Gudmand", retraction.getString("author.name"), "the guardian took it back, not the child");
+        assertTrue(retraction.getString("body").contains("Gorm Gudmand"), retraction.getString("body"));
+        assertFalse(retraction.getString("body").contains("Gry"), retraction.getString("body"));
+
+        // the conversation document (PDF) names the guardian as the writer of their messages, and both parties
+        byte[] pdf = Api.as(staff()).accept("application/pdf").get("/api/v1/conversations/" + conversation
+                + "/document").then().statusCode(200).extract().asByteArray();
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            String text = new PDFTextStripper().getText(d);
+            assertTrue(text.contains("Gorm Gudmand (forælder)"), text);
+            assertTrue(text.contains("Gry Gudmand (barn)"), text);
+            String line = text.lines().filter(l -> l.contains("Gorm Gudmand") && !l.contains("(forælder)"))
+                    .findFirst().orElse("");
+            assertFalse(line.isEmpty(), "the guardian's message is theirs: " + text);
+        }
+    }
+
+    /** The first entry of this type for the conversation after that position, once sequenced. */
+    private static Map<String, Object> entryOfType(String conversation, String type, long after) {
+        Map<String, Object>[] found = new Map[1];
+        JournalFixture.await(() -> {
+            List<Map<String, Object>> items = JournalFixture.page("after=" + after + "&limit=1000").getList("items");
+            found[0] = items.stream().filter(i -> conversation.equals(i.get("conversationId")))
+                    .filter(i -> type.equals(document(i).getString("documentType"))).findFirst().orElse(null);
+            return found[0] != null;
+        }, "the " + type + " entry of " + conversation);
+        return found[0];
     }
 
     private static String open(Map<String, Object> body) {

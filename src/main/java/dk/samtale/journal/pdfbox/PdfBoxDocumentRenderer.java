@@ -83,6 +83,10 @@ public class PdfBoxDocumentRenderer implements DocumentRenderer {
             if (d.citizenCpr() != null) {
                 w.field("CPR-nummer", d.citizenCpr());
             }
+            if (!d.parties().isEmpty()) {
+                w.field("Parter", String.join(", ", d.parties().stream()
+                        .map(p -> orDash(p.name()) + ("child".equals(p.role()) ? " (barn)" : " (forælder)")).toList()));
+            }
             w.field("Sagsnummer", orDash(d.caseNumber()));
             w.field("KLE", orDash(d.kleClass()) + (d.actionFacet() == null ? "" : " " + d.actionFacet()));
             w.field("Status", "closed".equals(d.status()) ? "lukket" : "åben");
