@@ -1,7 +1,5 @@
 package dk.samtale.journal;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -13,6 +11,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -23,6 +22,7 @@ import io.restassured.path.json.JsonPath;
 
 import dk.samtale.testing.Api;
 import dk.samtale.testing.Tokens;
+import dk.samtale.testing.Waiting;
 
 /** The journal tests' tenant "journalby" (db/testdata/V1002__journal.sql) and helpers. */
 final class JournalFixture {
@@ -60,12 +60,17 @@ final class JournalFixture {
 
     /** The entry of a message, once sequenced. */
     static Map<String, Object> entryOf(String messageId, long after) {
+        return entryWhere(i -> messageId.equals(i.get("messageId")), after, "the entry of message " + messageId);
+    }
+
+    /** The first entry after that position that matches, once sequenced. */
+    static Map<String, Object> entryWhere(Predicate<Map<String, Object>> match, long after, String what) {
         Map<String, Object>[] found = new Map[1];
         await(() -> {
             List<Map<String, Object>> items = page("after=" + after + "&limit=1000").getList("items");
-            found[0] = items.stream().filter(i -> messageId.equals(i.get("messageId"))).findFirst().orElse(null);
+            found[0] = items.stream().filter(match).findFirst().orElse(null);
             return found[0] != null;
-        }, "the entry of message " + messageId);
+        }, what);
         return found[0];
     }
 
@@ -78,19 +83,7 @@ final class JournalFixture {
     }
 
     static void await(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        fail("timed out waiting for " + what);
+        Waiting.until(condition, what);
     }
 
     /** A case system's RSA key pair with a self-signed certificate, as PEM. */

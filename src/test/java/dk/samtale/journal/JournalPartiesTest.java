@@ -117,14 +117,9 @@ class JournalPartiesTest {
 
     /** The first entry of this type for the conversation after that position, once sequenced. */
     private static Map<String, Object> entryOfType(String conversation, String type, long after) {
-        Map<String, Object>[] found = new Map[1];
-        JournalFixture.await(() -> {
-            List<Map<String, Object>> items = JournalFixture.page("after=" + after + "&limit=1000").getList("items");
-            found[0] = items.stream().filter(i -> conversation.equals(i.get("conversationId")))
-                    .filter(i -> type.equals(document(i).getString("documentType"))).findFirst().orElse(null);
-            return found[0] != null;
-        }, "the " + type + " entry of " + conversation);
-        return found[0];
+        return JournalFixture.entryWhere(i -> conversation.equals(i.get("conversationId"))
+                && type.equals(document(i).getString("documentType")), after,
+                "the " + type + " entry of " + conversation);
     }
 
     private static String open(Map<String, Object> body) {

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 
@@ -34,6 +33,7 @@ import io.restassured.path.json.JsonPath;
 import dk.samtale.testing.Api;
 import dk.samtale.testing.TestClock;
 import dk.samtale.testing.Tokens;
+import dk.samtale.testing.Waiting;
 
 /**
  * Retention and deletion (issue 16), tenant "glemby": a closed conversation is deleted after its period,
@@ -115,7 +115,7 @@ class RetentionTest {
 
     /** Waits until the journal has every entry of the tenant, then acknowledges them all. */
     static void journaledAndAcknowledged(int entries, String conversation) {
-        await(() -> journalItems(conversation).size() >= entries, entries + " entries of " + conversation);
+        Waiting.until(() -> journalItems(conversation).size() >= entries, entries + " entries of " + conversation);
         long head = Api.as(reader()).get("/api/v1/journal/entries?limit=1").then().statusCode(200).extract().jsonPath()
                 .getLong("headPosition");
         Api.as(reader()).body(Map.of("position", head)).post("/api/v1/journal/ack").then().statusCode(200);
@@ -140,7 +140,7 @@ class RetentionTest {
         policy(Map.of("conversationDays", 1, "enabled", true));
         clock.advance(Duration.ofDays(2));
         // the journal has the entries, but the case system has not acknowledged them
-        await(() -> journalItems(id).size() >= 4, "opened, message, closed, document");
+        Waiting.until(() -> journalItems(id).size() >= 4, "opened, message, closed, document");
         assertEquals("waiting-for-journal", outcome(dryRun(), id));
         JsonPath r = run();
         assertEquals("waiting-for-journal", outcome(r, id));
@@ -426,21 +426,5 @@ class RetentionTest {
             }
             st.executeUpdate();
         }
-    }
-
-    static void await(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        fail("timed out waiting for " + what);
     }
 }
