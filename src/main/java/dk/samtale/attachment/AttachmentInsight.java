@@ -13,7 +13,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.platform.InsightContributor;
 
@@ -34,9 +34,9 @@ class AttachmentInsight implements InsightContributor {
     }
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
 
-    AttachmentInsight(Pool pool, KeyRing keys) {
+    AttachmentInsight(Pool pool, ConversationKeys keys) {
         this.pool = pool;
         this.keys = keys;
     }
@@ -58,7 +58,7 @@ class AttachmentInsight implements InsightContributor {
 
     @Override
     public Uni<Section> about(Subject s) {
-        return keys.tenant(s.tenantId()).flatMap(k -> pool.preparedQuery("""
+        return keys.of(s.tenantId(), s.conversationIds()).flatMap(k -> pool.preparedQuery("""
                 SELECT id, conversation_id, message_id, file_name_enc, media_type, size_bytes, sha256, state,
                        uploader_kind, created_at
                 FROM attachment WHERE tenant_id = $1 AND conversation_id = ANY($2) ORDER BY created_at, id""")
@@ -77,7 +77,8 @@ class AttachmentInsight implements InsightContributor {
         var sha = r.getBuffer("sha256");
         String state = r.getString("state");
         return new Item(id, conversationId, r.getUUID("message_id"),
-                k.openOrNull(Intake.fileNameBinding(tenantId, id), r.getBuffer("file_name_enc").getBytes()),
+                k.openOrNull(Intake.fileNameBinding(tenantId, conversationId, id),
+                        r.getBuffer("file_name_enc").getBytes()),
                 r.getString("media_type"), r.getLong("size_bytes"),
                 sha == null ? null : AttachmentRows.hex(sha.getBytes()),
                 state, r.getString("uploader_kind"), r.getOffsetDateTime("created_at").toInstant(),

@@ -67,7 +67,7 @@ public class AttachmentService {
     /** The uploader, or (once sent) anyone who may see the conversation. */
     public Attachment status(Caller caller, UUID conversationId, UUID id) {
         AttachmentRows.Row row = row(caller, conversationId, id);
-        return intake.view(intake.keys(caller.tenantId()), row);
+        return intake.view(intake.keys(caller.tenantId(), row.conversationId()), row);
     }
 
     /** The cleaned file, or its thumbnail. Staff opening the file itself is an access to the citizen's data. */
@@ -100,13 +100,14 @@ public class AttachmentService {
         if (variant == Variant.thumbnail && !row.hasThumbnail()) {
             throw ProblemException.notFound("thumbnail");
         }
-        TenantKeys k = intake.keys(row.tenantId());
+        TenantKeys k = intake.keys(row.tenantId(), row.conversationId());
         Attachment a = intake.view(k, row);
         FileRef ref = new FileRef(row.id(), variant);
         try {
             // the first chunk is opened before any header goes out, so a damaged file answers with a
             // problem instead of a cut-off download
-            PushbackInputStream in = new PushbackInputStream(SealedChunks.opening(k, row.tenantId(), store, ref), 1);
+            PushbackInputStream in = new PushbackInputStream(
+                    SealedChunks.opening(k, row.tenantId(), row.conversationId(), store, ref), 1);
             int first = in.read();
             if (first >= 0) {
                 in.unread(first);

@@ -29,7 +29,7 @@ import dk.samtale.attachment.FileStore.FileRef;
 import dk.samtale.attachment.FileStore.Variant;
 import dk.samtale.attachment.MalwareScanner.Verdict;
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.identity.Caller;
 import dk.samtale.platform.Times;
@@ -59,13 +59,13 @@ public class Intake {
     private final AttachmentRows rows;
     private final FileStore store;
     private final MalwareScanner scanner;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Timer scanTime;
     private final Path spoolDir;
 
-    Intake(AttachmentConfig config, AttachmentRows rows, FileStore store, MalwareScanner scanner, KeyRing keys,
+    Intake(AttachmentConfig config, AttachmentRows rows, FileStore store, MalwareScanner scanner, ConversationKeys keys,
             Clock clock, MeterRegistry metrics) throws IOException {
         this.config = config;
         this.rows = rows;
@@ -117,10 +117,11 @@ public class Intake {
             }
             UUID tenant = caller.tenantId();
             UUID id = Uuid7.next(clock);
-            TenantKeys k = keys(tenant);
+            TenantKeys k = keys(tenant, conversationId);
             Instant now = Times.now(clock);
             AttachmentRows.Row row = new AttachmentRows.Row(id, tenant, conversationId, caller.kind().name(),
-                    caller.id(), k.seal(fileNameBinding(tenant, id), fileName), type, null, null, null, false, null, 0,
+                    caller.id(), k.seal(fileNameBinding(tenant, conversationId, id), fileName), type, null, null, null,
+                    false, null, 0,
                     null, null, now);
             Verdict verdict;
             try (InputStream in = Files.newInputStream(spooled)) {
@@ -128,10 +129,10 @@ public class Intake {
             } catch (MalwareScanner.Unavailable e) {
                 FileRef original = new FileRef(id, Variant.original);
                 try (InputStream in = Files.newInputStream(spooled)) {
-                    store.write(original, SealedChunks.sealing(k, tenant, original, in));
+                    store.write(original, SealedChunks.sealing(k, tenant, conversationId, original, in));
                 }
                 rows.insert(with(row, Attachment.State.quarantined, null, false, null),
-                        now.plus(config.rescanInterval()), k.activeKeyId());
+                        now.plus(config.rescanInterval()), k.keyIdFor(fileNameBinding(tenant, conversationId, id)));
                 count("quarantined");
                 LOG.warnf("attachment %s quarantined: scanner unavailable (%s); it waits for a rescan", id,
                         e.getMessage());
@@ -139,13 +140,13 @@ public class Intake {
             }
             if (verdict instanceof Verdict.Infected infected) {
                 rows.insert(with(row, Attachment.State.infected, null, false, infected.signature()), null,
-                        k.activeKeyId());
+                        k.keyIdFor(fileNameBinding(tenant, conversationId, id)));
                 infected(id, tenant, caller.kind().name(), caller.id(), infected.signature());
                 throw Refusals.infected();
             }
             Processed p;
             try {
-                p = process(k, tenant, id, type, spooled);
+                p = process(k, tenant, conversationId, id, type, spooled);
             } catch (Cleaning.Unreadable e) {
                 throw refused(Refusals.unreadable(), "unreadable");
             }
@@ -162,10 +163,10 @@ public class Intake {
      * dropped; scanner still unavailable → false (try later).
      */
     boolean rescan(AttachmentRows.Row row) throws IOException {
-        TenantKeys k = keys(row.tenantId());
+        TenantKeys k = keys(row.tenantId(), row.conversationId());
         FileRef original = new FileRef(row.id(), Variant.original);
         Verdict verdict;
-        try (InputStream in = SealedChunks.opening(k, row.tenantId(), store, original)) {
+        try (InputStream in = SealedChunks.opening(k, row.tenantId(), row.conversationId(), store, original)) {
             verdict = scan(in);
         } catch (MalwareScanner.Unavailable e) {
             return false;
@@ -179,12 +180,12 @@ public class Intake {
         }
         Path spooled = spoolFile();
         try {
-            try (InputStream in = SealedChunks.opening(k, row.tenantId(), store, original);
+            try (InputStream in = SealedChunks.opening(k, row.tenantId(), row.conversationId(), store, original);
                     OutputStream out = Files.newOutputStream(spooled)) {
                 in.transferTo(out);
             }
             try {
-                Processed p = process(k, row.tenantId(), row.id(), row.mediaType(), spooled);
+                Processed p = process(k, row.tenantId(), row.conversationId(), row.id(), row.mediaType(), spooled);
                 if (rows.accept(row.id(), p.size(), p.sha256(), p.hasThumbnail(), "clean", Times.now(clock))) {
                     count("accepted-after-quarantine");
                     LOG.infof("attachment %s scanned clean after quarantine; accepted", row.id());
@@ -202,7 +203,8 @@ public class Intake {
     }
 
     /** Cleans {@code source}, stores the cleaned file (and an image's thumbnail), sealed in chunks. */
-    private Processed process(TenantKeys k, UUID tenant, UUID id, String type, Path source) throws IOException {
+    private Processed process(TenantKeys k, UUID tenant, UUID conversation, UUID id, String type, Path source)
+            throws IOException {
         Path cleaned = spoolFile();
         try {
             int orientation = Cleaning.clean(type, source, cleaned);
@@ -210,7 +212,7 @@ public class Intake {
             long size = Files.size(cleaned);
             FileRef clean = new FileRef(id, Variant.clean);
             try (InputStream in = new DigestInputStream(Files.newInputStream(cleaned), sha)) {
-                store.write(clean, SealedChunks.sealing(k, tenant, clean, in));
+                store.write(clean, SealedChunks.sealing(k, tenant, conversation, clean, in));
             }
             boolean thumb = false;
             if (type.startsWith("image/")) {
@@ -222,7 +224,8 @@ public class Intake {
                 }
                 if (thumb) {
                     FileRef ref = new FileRef(id, Variant.thumbnail);
-                    store.write(ref, SealedChunks.sealing(k, tenant, ref, new ByteArrayInputStream(t.toByteArray())));
+                    store.write(ref, SealedChunks.sealing(k, tenant, conversation, ref,
+                            new ByteArrayInputStream(t.toByteArray())));
                 }
             }
             return new Processed(size, sha.digest(), thumb);
@@ -251,17 +254,17 @@ public class Intake {
 
     /** The file as its caller sees it (the name opened). */
     Attachment view(TenantKeys k, AttachmentRows.Row r) {
-        String name = k.openOrNull(fileNameBinding(r.tenantId(), r.id()), r.fileNameEnc());
+        String name = k.openOrNull(fileNameBinding(r.tenantId(), r.conversationId(), r.id()), r.fileNameEnc());
         return new Attachment(r.id(), r.conversationId(), name, r.mediaType(), r.size(),
                 AttachmentRows.hex(r.sha256()), r.state(), r.hasThumbnail(), r.messageId(), r.createdAt());
     }
 
-    TenantKeys keys(UUID tenant) {
-        return keys.tenant(tenant).await().atMost(Duration.ofSeconds(30));
+    TenantKeys keys(UUID tenant, UUID conversation) {
+        return keys.of(tenant, conversation).await().atMost(Duration.ofSeconds(30));
     }
 
-    static Binding fileNameBinding(UUID tenant, UUID id) {
-        return new Binding(tenant, "attachment", id, "file_name");
+    static Binding fileNameBinding(UUID tenant, UUID conversation, UUID id) {
+        return new Binding(tenant, conversation, "attachment", id, "file_name");
     }
 
     private dk.samtale.platform.ProblemException refused(dk.samtale.platform.ProblemException p, String reason) {

@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dk.samtale.conversation.MessageFiles;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.platform.ProblemException;
 
@@ -40,14 +40,14 @@ class MessageFileLinks implements MessageFiles {
             UPDATE attachment SET message_id = $1, client_message_id = $2
             WHERE tenant_id = $3 AND conversation_id = $4 AND uploader_id = $5 AND id = ANY($6)
               AND state = 'accepted' AND message_id IS NULL
-            RETURNING id, tenant_id, file_name_enc, media_type, size_bytes, sha256, has_thumbnail,
+            RETURNING id, tenant_id, conversation_id, file_name_enc, media_type, size_bytes, sha256, has_thumbnail,
                       (SELECT max_message_bytes FROM attachment_policy p WHERE p.tenant_id = $3) AS max_message_bytes""";
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final AttachmentConfig config;
 
-    MessageFileLinks(Pool pool, KeyRing keys, AttachmentConfig config) {
+    MessageFileLinks(Pool pool, ConversationKeys keys, AttachmentConfig config) {
         this.pool = pool;
         this.keys = keys;
         this.config = config;
@@ -86,7 +86,7 @@ class MessageFileLinks implements MessageFiles {
             if (total > limit) {
                 throw Refusals.messageTooLarge(limit);
             }
-            return keys.tenant(link.tenantId()).map(k -> inOrder(link.fileIds(), describe(k, list)));
+            return keys.of(link.tenantId(), link.conversationId()).map(k -> inOrder(link.fileIds(), describe(k, list)));
         });
     }
 
@@ -122,9 +122,10 @@ class MessageFileLinks implements MessageFiles {
             return Uni.createFrom().item(Map.of());
         }
         UUID[] ids = fileIdsByMessage.values().stream().flatMap(List::stream).toArray(UUID[]::new);
-        return pool.preparedQuery("""
-                SELECT id, tenant_id, message_id, file_name_enc, media_type, size_bytes, sha256, has_thumbnail
-                FROM attachment WHERE tenant_id = $1 AND id = ANY($2) AND message_id IS NOT NULL""")
+        return pool.preparedQuery(
+                """
+                        SELECT id, tenant_id, conversation_id, message_id, file_name_enc, media_type, size_bytes, sha256,
+                               has_thumbnail FROM attachment WHERE tenant_id = $1 AND id = ANY($2) AND message_id IS NOT NULL""")
                 .execute(Tuple.of(tenantId, ids)).flatMap(rows -> {
                     List<Row> list = new ArrayList<>();
                     Map<UUID, UUID> messageOf = new HashMap<>();
@@ -132,14 +133,15 @@ class MessageFileLinks implements MessageFiles {
                         list.add(r);
                         messageOf.put(r.getUUID("id"), r.getUUID("message_id"));
                     });
-                    return keys.tenant(tenantId).map(k -> {
-                        Map<UUID, File> described = describe(k, list);
-                        Map<UUID, List<File>> out = new HashMap<>();
-                        fileIdsByMessage.forEach((message, files) -> out.put(message,
-                                inOrder(files.stream().filter(f -> message.equals(messageOf.get(f))).toList(),
-                                        described)));
-                        return out;
-                    });
+                    return keys.of(tenantId, list.stream().map(r -> r.getUUID("conversation_id")).distinct().toList())
+                            .map(k -> {
+                                Map<UUID, File> described = describe(k, list);
+                                Map<UUID, List<File>> out = new HashMap<>();
+                                fileIdsByMessage.forEach((message, files) -> out.put(message,
+                                        inOrder(files.stream().filter(f -> message.equals(messageOf.get(f))).toList(),
+                                                described)));
+                                return out;
+                            });
                 });
     }
 
@@ -149,7 +151,7 @@ class MessageFileLinks implements MessageFiles {
             UUID id = r.getUUID("id");
             var sha = r.getBuffer("sha256");
             files.put(id, new File(id,
-                    k.openOrNull(Intake.fileNameBinding(r.getUUID("tenant_id"), id),
+                    k.openOrNull(Intake.fileNameBinding(r.getUUID("tenant_id"), r.getUUID("conversation_id"), id),
                             r.getBuffer("file_name_enc").getBytes()),
                     r.getString("media_type"), r.getLong("size_bytes"),
                     sha == null ? null : AttachmentRows.hex(sha.getBytes()), r.getBoolean("has_thumbnail")));

@@ -12,7 +12,7 @@ import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 
 /**
- * A file as a run of AES-256-GCM chunks under the tenant's data key. Each chunk's associated data names
+ * A file as a run of AES-256-GCM chunks under its conversation's key. Each chunk's associated data names
  * the attachment, the variant, its index and whether it is the last one, so a chunk that is altered,
  * moved to another index or file, dropped from the end or appended after it fails to open. An empty file
  * is one empty last chunk, so every stored file has at least one.
@@ -24,13 +24,14 @@ final class SealedChunks {
     private SealedChunks() {
     }
 
-    static Binding binding(UUID tenant, FileStore.FileRef ref, int index, boolean last) {
-        return new Binding(tenant, "attachment_chunk", ref.attachmentId(),
+    static Binding binding(UUID tenant, UUID conversation, FileStore.FileRef ref, int index, boolean last) {
+        return new Binding(tenant, conversation, "attachment_chunk", ref.attachmentId(),
                 ref.variant().name() + "/" + index + (last ? "/last" : ""));
     }
 
     /** Seals {@code in} chunk by chunk as they are pulled; holds at most two plaintext chunks. */
-    static Iterator<byte[]> sealing(TenantKeys keys, UUID tenant, FileStore.FileRef ref, InputStream in) {
+    static Iterator<byte[]> sealing(TenantKeys keys, UUID tenant, UUID conversation, FileStore.FileRef ref,
+            InputStream in) {
         return new Iterator<>() {
             private byte[] pending = read();
             private int index;
@@ -50,7 +51,7 @@ final class SealedChunks {
                 pending = current.length < CHUNK ? new byte[0] : read();
                 boolean last = pending.length == 0;
                 done = last;
-                return keys.sealBytes(binding(tenant, ref, index++, last), current);
+                return keys.sealBytes(binding(tenant, conversation, ref, index++, last), current);
             }
 
             private byte[] read() {
@@ -68,7 +69,8 @@ final class SealedChunks {
      *
      * @throws Unreadable (from a read) when a chunk is missing, altered, moved, or its key was destroyed
      */
-    static InputStream opening(TenantKeys keys, UUID tenant, FileStore store, FileStore.FileRef ref) {
+    static InputStream opening(TenantKeys keys, UUID tenant, UUID conversation, FileStore store,
+            FileStore.FileRef ref) {
         int count = store.chunkCount(ref);
         if (count == 0) {
             throw new Unreadable(Unreadable.Reason.INTEGRITY, "the file has no chunks");
@@ -94,7 +96,7 @@ final class SealedChunks {
                     if (sealed == null) {
                         throw new Unreadable(Unreadable.Reason.INTEGRITY, "chunk " + next + " is missing");
                     }
-                    current = keys.openBytes(binding(tenant, ref, next, next == count - 1), sealed);
+                    current = keys.openBytes(binding(tenant, conversation, ref, next, next == count - 1), sealed);
                     next++;
                     pos = 0;
                 }

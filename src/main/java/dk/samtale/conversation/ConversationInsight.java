@@ -15,7 +15,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.platform.CitizenConversations;
 import dk.samtale.platform.InsightContributor;
@@ -60,10 +60,10 @@ class ConversationInsight implements InsightContributor, CitizenConversations {
     }
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final MessageStore store;
 
-    ConversationInsight(Pool pool, KeyRing keys, MessageStore store) {
+    ConversationInsight(Pool pool, ConversationKeys keys, MessageStore store) {
         this.pool = pool;
         this.keys = keys;
         this.store = store;
@@ -96,7 +96,7 @@ class ConversationInsight implements InsightContributor, CitizenConversations {
 
     @Override
     public Uni<Section> about(Subject s) {
-        return keys.tenant(s.tenantId()).flatMap(k -> pool.preparedQuery("""
+        return pool.preparedQuery("""
                 SELECT c.id, c.unit_id, u.name AS unit_name, c.subject, c.subject_enc, c.status, c.case_number,
                        c.kle_class, c.action_facet, c.channel_policy, c.created_at, c.updated_at,
                        coalesce(rc.read_seq, 0) AS read_seq, coalesce(rc.delivered_seq, 0) AS delivered_seq
@@ -107,9 +107,10 @@ class ConversationInsight implements InsightContributor, CitizenConversations {
                 .execute(Tuple.of(s.tenantId(), s.citizenId())).flatMap(rows -> {
                     List<Row> list = new ArrayList<>();
                     rows.forEach(list::add);
-                    return Multi.createFrom().iterable(list).onItem().transformToUniAndConcatenate(r -> item(k, s, r))
-                            .collect().asList();
-                })).map(items -> new Section(name(), "Dine samtaler og beskeder", items));
+                    return keys.of(s.tenantId(), list.stream().map(r -> r.getUUID("id")).toList())
+                            .flatMap(k -> Multi.createFrom().iterable(list).onItem()
+                                    .transformToUniAndConcatenate(r -> item(k, s, r)).collect().asList());
+                }).map(items -> new Section(name(), "Dine samtaler og beskeder", items));
     }
 
     private Uni<Item> item(TenantKeys k, Subject s, Row r) {

@@ -11,7 +11,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.Citizens;
@@ -71,11 +71,11 @@ class ConversationQueries {
             + SCOPE;
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final ChildRules children;
     private final Parties parties;
 
-    ConversationQueries(Pool pool, KeyRing keys, ChildRules children, Parties parties) {
+    ConversationQueries(Pool pool, ConversationKeys keys, ChildRules children, Parties parties) {
         this.parties = parties;
         this.pool = pool;
         this.keys = keys;
@@ -88,8 +88,10 @@ class ConversationQueries {
 
     private Uni<ConversationView> find(Caller caller, UUID[] wards, UUID id) {
         Tuple args = scope(caller, wards).addUUID(id);
-        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(SELECT + " AND c.id = $7").execute(args)
-                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), k, caller.tenantId())))
+        return pool.preparedQuery(SELECT + " AND c.id = $7").execute(args)
+                .flatMap(rows -> rows.size() == 0
+                        ? Uni.createFrom().<ConversationView>nullItem()
+                        : keysOf(caller.tenantId(), rows).map(k -> view(rows.iterator().next(), k, caller.tenantId())))
                 .call(v -> v == null ? Uni.createFrom().voidItem() : children.check(caller, v.unit().id(), false));
     }
 
@@ -154,8 +156,8 @@ class ConversationQueries {
             args.addUUID(citizenId);
         }
         String sql = SELECT + " AND c.status = $7" + filter + order + " LIMIT $8";
-        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(sql).execute(args)
-                .map(rows -> {
+        return pool.preparedQuery(sql).execute(args)
+                .flatMap(rows -> keysOf(caller.tenantId(), rows).map(k -> {
                     List<ConversationView> list = new ArrayList<>(rows.size());
                     rows.forEach(r -> list.add(view(r, k, caller.tenantId())));
                     return list;
@@ -229,41 +231,40 @@ class ConversationQueries {
         };
         // the shared scope tuple; $4 and $5 are named in the query only so PostgreSQL knows their types
         Tuple args = scope(caller, wards).addString(status.name()).addInteger(SEARCH_SCAN);
-        return keys.tenant(caller.tenantId())
-                .flatMap(k -> pool
-                        .preparedQuery("""
-                                SELECT c.id, c.subject, c.subject_enc, c.citizen_id, ci.name_enc FROM conversation c
-                                JOIN citizen ci ON ci.id = c.citizen_id
-                                WHERE c.tenant_id = $1 AND""" + " " + SCOPE + """
-                                AND c.status = $7 AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter
-                                + " ORDER BY c.updated_at DESC LIMIT $8")
-                        .execute(args).flatMap(rows -> {
-                            List<UUID> hits = new ArrayList<>();
-                            for (Row r : rows) {
-                                var enc = r.getBuffer("name_enc");
-                                String name = Citizens.name(k, caller.tenantId(), r.getUUID("citizen_id"),
-                                        enc == null ? null : enc.getBytes());
-                                String subject = subject(r, k, caller.tenantId());
-                                String text = normalise((name == null ? "" : name) + " "
-                                        + (subject == null ? "" : subject));
-                                if (words.stream().allMatch(text::contains)) {
-                                    hits.add(r.getUUID("id"));
-                                    if (hits.size() == limit) {
-                                        break;
-                                    }
-                                }
+        return pool
+                .preparedQuery("""
+                        SELECT c.id, c.subject, c.subject_enc, c.citizen_id, ci.name_enc FROM conversation c
+                        JOIN citizen ci ON ci.id = c.citizen_id
+                        WHERE c.tenant_id = $1 AND""" + " " + SCOPE + """
+                        AND c.status = $7 AND $4::uuid IS NOT NULL AND $5::text IS NOT NULL""" + filter
+                        + " ORDER BY c.updated_at DESC LIMIT $8")
+                .execute(args).flatMap(rows -> keysOf(caller.tenantId(), rows).flatMap(k -> {
+                    List<UUID> hits = new ArrayList<>();
+                    for (Row r : rows) {
+                        var enc = r.getBuffer("name_enc");
+                        String name = Citizens.name(k, caller.tenantId(), r.getUUID("citizen_id"),
+                                enc == null ? null : enc.getBytes());
+                        String subject = subject(r, k, caller.tenantId());
+                        String text = normalise((name == null ? "" : name) + " "
+                                + (subject == null ? "" : subject));
+                        if (words.stream().allMatch(text::contains)) {
+                            hits.add(r.getUUID("id"));
+                            if (hits.size() == limit) {
+                                break;
                             }
-                            if (hits.isEmpty()) {
-                                return Uni.createFrom().item(List.<ConversationView>of());
-                            }
-                            return pool.preparedQuery(SELECT + " AND c.id = ANY($7) ORDER BY c.updated_at DESC")
-                                    .execute(scope(caller, wards).addArrayOfUUID(hits.toArray(UUID[]::new)))
-                                    .map(page -> {
-                                        List<ConversationView> list = new ArrayList<>(page.size());
-                                        page.forEach(r -> list.add(view(r, k, caller.tenantId())));
-                                        return list;
-                                    }).flatMap(list -> forChild(caller, list));
-                        }));
+                        }
+                    }
+                    if (hits.isEmpty()) {
+                        return Uni.createFrom().item(List.<ConversationView>of());
+                    }
+                    return pool.preparedQuery(SELECT + " AND c.id = ANY($7) ORDER BY c.updated_at DESC")
+                            .execute(scope(caller, wards).addArrayOfUUID(hits.toArray(UUID[]::new)))
+                            .map(page -> {
+                                List<ConversationView> list = new ArrayList<>(page.size());
+                                page.forEach(r -> list.add(view(r, k, caller.tenantId())));
+                                return list;
+                            }).flatMap(list -> forChild(caller, list));
+                }));
     }
 
     /** Lower case, compatibility-normalised, single spaces: "Sofie  JENSEN" and "sofie jensen" match. */
@@ -280,6 +281,13 @@ class ConversationQueries {
     private static UUID nil() {
         // no citizen has this id: a staff caller's citizen scope matches nothing
         return new UUID(0, 0);
+    }
+
+    /** The tenant's keys with those of the conversations in these rows (column {@code id}). */
+    private Uni<TenantKeys> keysOf(UUID tenantId, Iterable<Row> rows) {
+        List<UUID> ids = new ArrayList<>();
+        rows.forEach(r -> ids.add(r.getUUID("id")));
+        return keys.of(tenantId, ids);
     }
 
     /** Sealed like names, so a search opens and matches subjects in memory too. */
@@ -337,9 +345,11 @@ class ConversationQueries {
         } else if (enc == null) {
             body = null;
         } else {
+            UUID conversation = r.getUUID("id");
             body = keys.openOrNull(correction == null
-                    ? dk.samtale.crypto.Binding.messageBody(tenantId, id)
-                    : dk.samtale.crypto.Binding.messageCorrection(tenantId, id, correction, "body"), enc.getBytes());
+                    ? dk.samtale.crypto.Binding.messageBody(tenantId, conversation, id)
+                    : dk.samtale.crypto.Binding.messageCorrection(tenantId, conversation, id, correction, "body"),
+                    enc.getBytes());
         }
         return new ConversationView.LastMessage(r.getLong("last_seq_of"), kind,
                 new ConversationView.Ref(sender, name), ConversationView.LastMessage.preview(body));

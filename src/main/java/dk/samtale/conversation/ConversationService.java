@@ -17,7 +17,7 @@ import dk.samtale.audit.AuditAction;
 import dk.samtale.audit.AuditActor;
 import dk.samtale.audit.AuditEvent;
 import dk.samtale.audit.AuditTrail;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.identity.Caller;
 import dk.samtale.identity.Directory;
@@ -46,14 +46,14 @@ public class ConversationService {
     private final AuditTrail audit;
 
     private final KleCheck kle;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final ChildRules children;
     private final Parties parties;
     private final ConversationAccesses accesses;
 
     ConversationService(ConversationRepository conversations, ConversationQueries queries, Pool pool, Fanout fanout,
             Clock clock, SmsReach smsReach, Directory directory, MessageService messages, AuditTrail audit,
-            KleCheck kle, KeyRing keys, ChildRules children, Parties parties, ConversationAccesses accesses) {
+            KleCheck kle, ConversationKeys keys, ChildRules children, Parties parties, ConversationAccesses accesses) {
         this.children = children;
         this.parties = parties;
         this.accesses = accesses;
@@ -205,17 +205,21 @@ public class ConversationService {
                 .call(x -> children.check(caller, unitId, true))
                 .flatMap(x -> exists("SELECT 1 FROM citizen WHERE id = $1 AND tenant_id = $2", citizen,
                         caller.tenantId(), "citizen"))
-                .flatMap(x -> keys.tenant(caller.tenantId()))
-                .flatMap(k -> persist(caller, unitId, citizen, s, k, parties, guardians))
+                // the conversation's own key is kept in the vault before anything is sealed under it
+                .flatMap(x -> {
+                    UUID id = Uuid7.next(clock);
+                    return keys.create(caller.tenantId(), id)
+                            .flatMap(k -> persist(caller, id, unitId, citizen, s, k, parties, guardians));
+                })
                 .flatMap(c -> changed(caller, c));
     }
 
     @WithTransaction
-    Uni<Conversation> persist(Caller caller, UUID unitId, UUID citizenId, String subject, TenantKeys k,
+    Uni<Conversation> persist(Caller caller, UUID id, UUID unitId, UUID citizenId, String subject, TenantKeys k,
             Parties.Kind parties, List<UUID> guardians) {
         Conversation c = new Conversation();
         Instant now = Times.now(clock);
-        c.id = Uuid7.next(clock);
+        c.id = id;
         c.tenantId = caller.tenantId();
         c.unitId = unitId;
         c.citizenId = citizenId;

@@ -18,7 +18,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Actor;
@@ -96,10 +96,10 @@ class MessageStore {
     static final String POST_WITH_FILES = withFiles(POST);
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final MessageFiles files;
 
-    MessageStore(Pool pool, KeyRing keys, MessageFiles files) {
+    MessageStore(Pool pool, ConversationKeys keys, MessageFiles files) {
         this.pool = pool;
         this.keys = keys;
         this.files = files;
@@ -131,7 +131,7 @@ class MessageStore {
         if (!fileIds.isEmpty()) {
             return postWithFiles(tenantId, citizenScope, unitScope, wards, draft, fileIds);
         }
-        return keys.tenant(tenantId).flatMap(tenantKeys -> pool.preparedQuery(POST)
+        return keys.of(tenantId, draft.conversationId()).flatMap(tenantKeys -> pool.preparedQuery(POST)
                 .execute(args(tenantId, citizenScope, unitScope, wards, draft, tenantKeys, null)))
                 .onItem().transformToUni(rows -> {
                     if (rows.size() == 0) {
@@ -154,20 +154,24 @@ class MessageStore {
         MessageFiles.Link link = new MessageFiles.Link(tenantId, draft.conversationId(), draft.sender().id(),
                 draft.id(), draft.clientMessageId(), fileIds);
         UUID[] ids = fileIds.toArray(UUID[]::new);
-        return keys.tenant(tenantId).flatMap(tenantKeys -> pool.withTransaction(tx -> files.link(tx, link)
-                .flatMap(linked -> tx.preparedQuery(POST_WITH_FILES)
-                        .execute(args(tenantId, citizenScope, unitScope, wards, draft, tenantKeys, ids)).map(rows -> {
-                            if (rows.size() == 0) {
-                                // roll the links back too
-                                throw new NotStored();
-                            }
-                            Row row = rows.iterator().next();
-                            Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"),
-                                    draft.sender(), draft.clientMessageId(), draft.body(), null, draft.channel(),
-                                    draft.createdAt(), draft.smsAllowed(), null, null, linked, null, null);
-                            return (Outcome) new Outcome.Stored(stored, new Route(tenantId, row.getUUID("unit_id"),
-                                    row.getUUID("citizen_id"), draft.conversationId()));
-                        }))))
+        return keys.of(tenantId, draft.conversationId())
+                .flatMap(tenantKeys -> pool.withTransaction(tx -> files.link(tx, link)
+                        .flatMap(linked -> tx.preparedQuery(POST_WITH_FILES)
+                                .execute(args(tenantId, citizenScope, unitScope, wards, draft, tenantKeys, ids))
+                                .map(rows -> {
+                                    if (rows.size() == 0) {
+                                        // roll the links back too
+                                        throw new NotStored();
+                                    }
+                                    Row row = rows.iterator().next();
+                                    Message stored = new Message(draft.id(), draft.conversationId(), row.getLong("seq"),
+                                            draft.sender(), draft.clientMessageId(), draft.body(), null,
+                                            draft.channel(),
+                                            draft.createdAt(), draft.smsAllowed(), null, null, linked, null, null);
+                                    return (Outcome) new Outcome.Stored(stored,
+                                            new Route(tenantId, row.getUUID("unit_id"),
+                                                    row.getUUID("citizen_id"), draft.conversationId()));
+                                }))))
                 // a retry of a stored message finds its files linked already: the original ack, as without files
                 .onFailure(NotStored.class).recoverWithUni(() -> original(draft)
                         .map(o -> o == null ? new Outcome.Refused() : o))
@@ -189,10 +193,11 @@ class MessageStore {
 
     private static Tuple args(UUID tenantId, UUID citizenScope, UUID[] unitScope, UUID[] wards, Message draft,
             TenantKeys tenantKeys, UUID[] fileIds) {
-        byte[] sealed = tenantKeys.seal(Binding.messageBody(tenantId, draft.id()), draft.body());
+        Binding body = Binding.messageBody(tenantId, draft.conversationId(), draft.id());
+        byte[] sealed = tenantKeys.seal(body, draft.body());
         List<Object> args = new ArrayList<>(List.of(draft.conversationId(), tenantId, citizenScope, unitScope,
                 draft.id(), draft.sender().kind().name(), draft.sender().id(), draft.clientMessageId(),
-                Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.activeKeyId(), draft.channel().name(),
+                Times.utc(draft.createdAt()), Buffer.buffer(sealed), tenantKeys.keyIdFor(body), draft.channel().name(),
                 draft.smsAllowed(), wards));
         if (fileIds != null) {
             args.add(fileIds);
@@ -269,19 +274,17 @@ class MessageStore {
                 .map(rows -> rows.size() == 0 ? -1L : rows.iterator().next().getLong(0));
     }
 
-    /** Runs a message query and opens every body with its tenant's keys. */
+    /** Runs a message query and opens every body with its conversation's keys. */
     private Uni<List<Message>> read(String sql, Tuple args) {
         return pool.preparedQuery(sql).execute(args).flatMap(rows -> {
-            List<UUID> tenants = new ArrayList<>();
-            rows.forEach(r -> {
-                if (!tenants.contains(r.getUUID("tenant_id"))) {
-                    tenants.add(r.getUUID("tenant_id"));
-                }
-            });
-            if (tenants.isEmpty()) {
+            Map<UUID, java.util.Set<UUID>> conversations = new java.util.LinkedHashMap<>();
+            rows.forEach(r -> conversations.computeIfAbsent(r.getUUID("tenant_id"), t -> new java.util.HashSet<>())
+                    .add(r.getUUID("conversation_id")));
+            if (conversations.isEmpty()) {
                 return Uni.createFrom().item(new ArrayList<>());
             }
-            List<Uni<TenantKeys>> loads = tenants.stream().map(keys::tenant).toList();
+            List<UUID> tenants = new ArrayList<>(conversations.keySet());
+            List<Uni<TenantKeys>> loads = tenants.stream().map(t -> keys.of(t, conversations.get(t))).toList();
             return Uni.join().all(loads).andFailFast().map(loaded -> {
                 Map<UUID, TenantKeys> byTenant = new HashMap<>();
                 for (int i = 0; i < tenants.size(); i++) {
@@ -343,7 +346,7 @@ class MessageStore {
         Message.Correction correction = null;
         if (retractedAt == null) {
             try {
-                body = keys.open(Binding.messageBody(tenant, id), bytes(r, "body_enc"));
+                body = keys.open(Binding.messageBody(tenant, r.getUUID("conversation_id"), id), bytes(r, "body_enc"));
             } catch (Unreadable e) {
                 bodyError = e.reason().code();
             }
@@ -354,13 +357,15 @@ class MessageStore {
                 body = null;
                 bodyError = null;
                 try {
-                    body = keys.open(Binding.messageCorrection(tenant, id, version, "body"),
+                    body = keys.open(
+                            Binding.messageCorrection(tenant, r.getUUID("conversation_id"), id, version, "body"),
                             bytes(r, "correction_body_enc"));
                 } catch (Unreadable e) {
                     bodyError = e.reason().code();
                 }
                 correction = new Message.Correction(version, Times.instant(r.getOffsetDateTime("corrected_at")),
-                        keys.openOrNull(Binding.messageCorrection(tenant, id, version, "reason"),
+                        keys.openOrNull(
+                                Binding.messageCorrection(tenant, r.getUUID("conversation_id"), id, version, "reason"),
                                 bytes(r, "correction_reason_enc")),
                         original);
             }

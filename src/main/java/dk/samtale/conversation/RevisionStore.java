@@ -13,7 +13,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.identity.Actor;
 import dk.samtale.platform.Times;
@@ -67,9 +67,9 @@ class RevisionStore {
             FROM ins""";
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
 
-    RevisionStore(Pool pool, KeyRing keys) {
+    RevisionStore(Pool pool, ConversationKeys keys) {
         this.pool = pool;
         this.keys = keys;
     }
@@ -92,38 +92,48 @@ class RevisionStore {
      */
     <T> Uni<T> retract(UUID tenantId, UUID citizenScope, UUID[] unitScope, UUID conversationId, UUID messageId,
             Actor actor, Instant at, Decision<T> decide) {
-        return keys.tenant(tenantId).flatMap(k -> pool.withTransaction(tx -> lock(tx, tenantId, citizenScope,
-                unitScope, conversationId, messageId, k).flatMap(locked -> {
-                    Verdict<T> verdict = decide.decide(locked);
-                    T result = verdict.result();
-                    if (!verdict.write()) {
-                        return Uni.createFrom().item(result);
-                    }
-                    return tx.preparedQuery(RETRACT).execute(Tuple.tuple(java.util.List.of(messageId, conversationId,
-                            Times.utc(at), tenantId, locked.route().unitId(), locked.route().citizenId(),
-                            actor.kind().name(), actor.id()))).replaceWith(result);
-                })));
+        return keys.of(tenantId, conversationId)
+                .flatMap(k -> pool.withTransaction(tx -> lock(tx, tenantId, citizenScope,
+                        unitScope, conversationId, messageId, k).flatMap(locked -> {
+                            Verdict<T> verdict = decide.decide(locked);
+                            T result = verdict.result();
+                            if (!verdict.write()) {
+                                return Uni.createFrom().item(result);
+                            }
+                            return tx.preparedQuery(RETRACT)
+                                    .execute(Tuple.tuple(java.util.List.of(messageId, conversationId,
+                                            Times.utc(at), tenantId, locked.route().unitId(),
+                                            locked.route().citizenId(),
+                                            actor.kind().name(), actor.id())))
+                                    .replaceWith(result);
+                        })));
     }
 
     /** As {@link #retract}, for a correction: writes version {@code locked.correction + 1} with this text. */
     <T> Uni<T> correct(UUID tenantId, UUID[] unitScope, UUID conversationId, UUID messageId, Actor actor,
             Instant at, String body, String reason, Decision<T> decide) {
-        return keys.tenant(tenantId).flatMap(k -> pool.withTransaction(tx -> lock(tx, tenantId, new UUID(0, 0),
-                unitScope, conversationId, messageId, k).flatMap(locked -> {
-                    Verdict<T> verdict = decide.decide(locked);
-                    T result = verdict.result();
-                    if (!verdict.write()) {
-                        return Uni.createFrom().item(result);
-                    }
-                    int version = locked.correction() == null ? 1 : locked.correction() + 1;
-                    byte[] bodyEnc = k.seal(Binding.messageCorrection(tenantId, messageId, version, "body"), body);
-                    byte[] reasonEnc = k.seal(Binding.messageCorrection(tenantId, messageId, version, "reason"),
-                            reason);
-                    return tx.preparedQuery(CORRECT).execute(Tuple.tuple(java.util.List.of(messageId,
-                            conversationId, version, Buffer.buffer(bodyEnc), Buffer.buffer(reasonEnc),
-                            k.activeKeyId(), actor.id(), Times.utc(at), tenantId, locked.route().unitId(),
-                            locked.route().citizenId(), locked.seq()))).replaceWith(result);
-                })));
+        return keys.of(tenantId, conversationId)
+                .flatMap(k -> pool.withTransaction(tx -> lock(tx, tenantId, new UUID(0, 0),
+                        unitScope, conversationId, messageId, k).flatMap(locked -> {
+                            Verdict<T> verdict = decide.decide(locked);
+                            T result = verdict.result();
+                            if (!verdict.write()) {
+                                return Uni.createFrom().item(result);
+                            }
+                            int version = locked.correction() == null ? 1 : locked.correction() + 1;
+                            byte[] bodyEnc = k.seal(
+                                    Binding.messageCorrection(tenantId, conversationId, messageId, version, "body"),
+                                    body);
+                            byte[] reasonEnc = k.seal(
+                                    Binding.messageCorrection(tenantId, conversationId, messageId, version, "reason"),
+                                    reason);
+                            return tx.preparedQuery(CORRECT).execute(Tuple.tuple(java.util.List.of(messageId,
+                                    conversationId, version, Buffer.buffer(bodyEnc), Buffer.buffer(reasonEnc),
+                                    k.keyIdFor(Binding.messageCorrection(tenantId, conversationId, messageId, version,
+                                            "body")),
+                                    actor.id(), Times.utc(at), tenantId, locked.route().unitId(),
+                                    locked.route().citizenId(), locked.seq()))).replaceWith(result);
+                        })));
     }
 
     private static Uni<Locked> lock(SqlConnection tx, UUID tenantId, UUID citizenScope, UUID[] unitScope,
@@ -139,12 +149,12 @@ class RevisionStore {
     private static Locked locked(Row r, UUID tenantId, UUID conversationId, UUID messageId, TenantKeys k) {
         Integer correction = r.getInteger("correction");
         String current = correction == null
-                ? k.openOrNull(Binding.messageBody(tenantId, messageId), bytes(r, "body_enc"))
-                : k.openOrNull(Binding.messageCorrection(tenantId, messageId, correction, "body"),
+                ? k.openOrNull(Binding.messageBody(tenantId, conversationId, messageId), bytes(r, "body_enc"))
+                : k.openOrNull(Binding.messageCorrection(tenantId, conversationId, messageId, correction, "body"),
                         bytes(r, "correction_body_enc"));
         String reason = correction == null
                 ? null
-                : k.openOrNull(Binding.messageCorrection(tenantId, messageId, correction, "reason"),
+                : k.openOrNull(Binding.messageCorrection(tenantId, conversationId, messageId, correction, "reason"),
                         bytes(r, "correction_reason_enc"));
         return new Locked(messageId, r.getLong("seq"), Actor.ActorKind.valueOf(r.getString("sender_kind")),
                 r.getUUID("sender_id"), Times.instant(r.getOffsetDateTime("created_at")),

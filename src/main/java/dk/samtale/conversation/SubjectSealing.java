@@ -17,8 +17,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.crypto.KeyRing;
-import dk.samtale.crypto.TenantKeys;
+import dk.samtale.crypto.ConversationKeys;
 
 /**
  * Seals the subjects of conversations written before V12 (a Flyway SQL migration cannot: the keys are
@@ -34,9 +33,9 @@ public class SubjectSealing {
     static final int BATCH = 200;
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
 
-    SubjectSealing(Pool pool, KeyRing keys) {
+    SubjectSealing(Pool pool, ConversationKeys keys) {
         this.pool = pool;
         this.keys = keys;
     }
@@ -58,29 +57,33 @@ public class SubjectSealing {
                     rows.forEach(r -> tenants.add(r.getUUID(0)));
                     Uni<Long> done = Uni.createFrom().item(0L);
                     for (UUID tenant : tenants) {
-                        done = done.flatMap(n -> keys.tenant(tenant).flatMap(k -> tenant(tenant, k, n)));
+                        done = done.flatMap(n -> tenant(tenant, n));
                     }
                     return done;
                 });
     }
 
-    private Uni<Long> tenant(UUID tenant, TenantKeys k, long done) {
+    private Uni<Long> tenant(UUID tenant, long done) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                 SELECT id, subject FROM conversation WHERE tenant_id = $1 AND subject IS NOT NULL
                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED""").execute(Tuple.of(tenant, BATCH))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(rows -> {
-                    List<Tuple> updates = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        UUID id = r.getUUID("id");
-                        updates.add(Tuple.of(id, Buffer.buffer(Subjects.seal(k, tenant, id, r.getString("subject")))));
-                    }
-                    return updates;
+                .flatMap(rows -> {
+                    List<UUID> ids = new ArrayList<>(rows.size());
+                    rows.forEach(r -> ids.add(r.getUUID("id")));
+                    return keys.of(tenant, ids).emitOn(Infrastructure.getDefaultWorkerPool()).map(k -> {
+                        List<Tuple> updates = new ArrayList<>(rows.size());
+                        for (Row r : rows) {
+                            UUID id = r.getUUID("id");
+                            updates.add(Tuple.of(id,
+                                    Buffer.buffer(Subjects.seal(k, tenant, id, r.getString("subject")))));
+                        }
+                        return updates;
+                    });
                 })
                 .flatMap(updates -> updates.isEmpty()
                         ? Uni.createFrom().item(0)
                         : tx.preparedQuery("UPDATE conversation SET subject_enc = $2, subject = NULL WHERE id = $1")
                                 .executeBatch(updates).replaceWith(updates.size())))
-                .flatMap(n -> n < BATCH ? Uni.createFrom().item(done + n) : tenant(tenant, k, done + n));
+                .flatMap(n -> n < BATCH ? Uni.createFrom().item(done + n) : tenant(tenant, done + n));
     }
 }

@@ -6,7 +6,7 @@ import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.TenantKeys;
 
 /**
- * The conversation subject at rest: sealed under the tenant's data key and bound to its row, because it
+ * The conversation subject at rest: sealed under the conversation's key and bound to its row, because it
  * is free text a citizen types and a name or CPR number ends up there. It is shown to the citizen and
  * staff of the unit only; it never goes into pushes, SMS notices or logs. Rows from before V12 carry it in
  * clear until {@link SubjectSealing} has sealed them; readers pass both columns here.

@@ -8,11 +8,18 @@ package dk.samtale.crypto;
  * tag (16)}. The key id is covered by the tag (it is part of the associated data), so a sealed value
  * cannot be relabelled to another key; the caller's associated data binds it to its row and field.
  * A fresh random 96-bit nonce is drawn for every seal.
+ *
+ * <p>
+ * Key id {@value #CONVERSATION_KEY} (tenant data keys are numbered from 1) names the key of the conversation
+ * the value belongs to ({@link Binding#conversation()}), kept in the {@link KeyVault}: values sealed before
+ * conversations had keys keep naming their tenant key and stay readable, so no bulk migration is needed.
  */
 public interface MessageCipher {
 
     byte VERSION = 1;
     int KEY_BYTES = 32;
+    /** The key id that means "this value's conversation key". */
+    int CONVERSATION_KEY = 0;
 
     /** Encrypts {@code plaintext} under a 256-bit key, bound to {@code aad}. */
     byte[] seal(byte[] key, int keyId, byte[] aad, byte[] plaintext);

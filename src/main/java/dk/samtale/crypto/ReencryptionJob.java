@@ -25,7 +25,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Moves a tenant's sealed values onto its active data key after a rotation, in small batches, each its
+ * Moves a tenant's sealed values onto the key they belong under now — a conversation's content onto the
+ * conversation's own key (values sealed before conversations had keys, or under a retired tenant key), the
+ * rest onto the active tenant key — and re-wraps the conversation keys under the active tenant key after a
+ * rotation, in small batches, each its
  * own short transaction with {@code SKIP LOCKED}, so chat never waits on it. It keeps no state of its
  * own — a value is done when it names the active key — so it resumes after a crash simply by running
  * again, which it does at start for every tenant with work left. The crypto runs on worker threads.
@@ -38,29 +41,34 @@ public class ReencryptionJob {
 
     private final Pool pool;
     private final KeyRing keys;
+    private final ConversationKeys conversationKeys;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Map<UUID, AtomicLong> remaining = new ConcurrentHashMap<>();
     private final Counter moved;
     private final jakarta.enterprise.inject.Instance<Resealer> features;
 
-    ReencryptionJob(Pool pool, KeyRing keys, MeterRegistry metrics,
+    ReencryptionJob(Pool pool, KeyRing keys, ConversationKeys conversationKeys, MeterRegistry metrics,
             jakarta.enterprise.inject.Instance<Resealer> features) {
         this.pool = pool;
         this.keys = keys;
+        this.conversationKeys = conversationKeys;
         this.features = features;
         this.moved = Counter.builder("samtale.crypto.reencrypted").description("Values moved to the active data key")
                 .register(metrics);
         Gauge.builder("samtale.crypto.reencryption.remaining", remaining,
                 m -> m.values().stream().mapToLong(AtomicLong::get).sum())
-                .description("Message bodies still sealed under a retired data key").register(metrics);
+                .description("Message bodies not yet under their conversation's key").register(metrics);
     }
 
-    /** Resumes unfinished work (e.g. after a crash during a run). */
+    /**
+     * Resumes unfinished work (a crash during a run, a rotation whose re-wrapping did not finish) and moves
+     * the content of conversations from before conversations had keys onto their keys.
+     */
     void resume(@Observes StartupEvent start) {
         pool.query("""
                 SELECT DISTINCT k.tenant_id FROM data_key k
-                WHERE k.purpose = 'data' AND NOT k.active AND k.wrapped IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM message m WHERE m.body_key = k.id)""").execute()
+                WHERE k.purpose = 'data' AND k.wrapped IS NOT NULL
+                  AND (NOT k.active OR EXISTS (SELECT 1 FROM message m WHERE m.body_key = k.id))""").execute()
                 .subscribe().with(rows -> rows.forEach(r -> start(r.getUUID("tenant_id"))),
                         e -> LOG.warnf("could not look for unfinished re-encryption (%s)",
                                 e.getClass().getSimpleName()));
@@ -81,13 +89,13 @@ public class ReencryptionJob {
                         tenant, e.getClass().getSimpleName()));
     }
 
-    /** Message bodies of the tenant not yet on the active key (readable ones only). */
+    /** Message bodies of the tenant still under a tenant key rather than their conversation's (readable ones). */
     public Uni<Long> remaining(UUID tenant) {
-        return keys.tenant(tenant).flatMap(k -> pool.preparedQuery("""
+        return pool.preparedQuery("""
                 SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id
                 JOIN data_key k ON k.id = m.body_key
-                WHERE c.tenant_id = $1 AND m.body_key <> $2 AND k.wrapped IS NOT NULL""")
-                .execute(Tuple.of(tenant, k.activeKeyId())).map(rows -> rows.iterator().next().getLong(0)))
+                WHERE c.tenant_id = $1 AND k.wrapped IS NOT NULL""")
+                .execute(Tuple.of(tenant)).map(rows -> rows.iterator().next().getLong(0))
                 .invoke(n -> remaining.computeIfAbsent(tenant, t -> new AtomicLong()).set(n));
     }
 
@@ -97,60 +105,70 @@ public class ReencryptionJob {
      * moved.
      */
     public Uni<Long> run(UUID tenant, int batchSize, int maxBatches) {
-        return keys.tenant(tenant).flatMap(k -> messages(tenant, k, batchSize, maxBatches, new UUID(0, 0), 0L))
+        return conversationKeys.rewrap(tenant, batchSize).map(Integer::longValue)
+                .flatMap(w -> messages(tenant, batchSize, maxBatches, new UUID(0, 0), w))
                 .flatMap(n -> maxBatches == Integer.MAX_VALUE
                         ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k)
-                                .flatMap(c -> subjects(tenant, k, batchSize, new UUID(0, 0), n + c))
-                                .flatMap(done -> features(tenant, k).map(f -> done + f)))
+                                .flatMap(c -> subjects(tenant, batchSize, new UUID(0, 0), n + c))
+                                .flatMap(done -> features(tenant).map(f -> done + f)))
                         : Uni.createFrom().item(n))
                 .call(() -> remaining(tenant));
     }
 
-    private Uni<Long> features(UUID tenant, TenantKeys k) {
+    private Uni<Long> features(UUID tenant) {
         return Uni.createFrom().item(() -> {
             long n = 0;
             for (Resealer r : features) {
-                n += r.reseal(tenant, k);
+                n += r.reseal(tenant);
             }
             moved.increment(n);
             return n;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private Uni<Long> messages(UUID tenant, TenantKeys k, int batchSize, int batchesLeft, UUID after, long done) {
+    /** Message bodies still under a tenant key (body_key names one; 0 is the conversation's key). */
+    private Uni<Long> messages(UUID tenant, int batchSize, int batchesLeft, UUID after, long done) {
         if (batchesLeft <= 0) {
             return Uni.createFrom().item(done);
         }
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                SELECT m.id, m.body_enc FROM message m JOIN conversation c ON c.id = m.conversation_id
-                JOIN data_key k ON k.id = m.body_key
-                WHERE c.tenant_id = $1 AND m.body_key <> $2 AND k.wrapped IS NOT NULL AND m.id > $3
-                ORDER BY m.id LIMIT $4 FOR UPDATE OF m SKIP LOCKED""")
-                .execute(Tuple.of(tenant, k.activeKeyId(), after, batchSize))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(rows -> reseal(rows, k, r -> Binding.messageBody(tenant, r.getUUID("id")), "body_enc"))
-                .flatMap(batch -> batch.updates().isEmpty()
-                        ? Uni.createFrom().item(batch)
-                        : tx.preparedQuery("UPDATE message SET body_enc = $2, body_key = $3 WHERE id = $1")
-                                .executeBatch(batch.updates()).replaceWith(batch)))
+        return pool
+                .withTransaction(
+                        tx -> tx.preparedQuery(
+                                """
+                                        SELECT m.id, m.conversation_id, m.body_enc FROM message m JOIN conversation c ON c.id = m.conversation_id
+                                        JOIN data_key k ON k.id = m.body_key
+                                        WHERE c.tenant_id = $1 AND k.wrapped IS NOT NULL AND m.id > $2
+                                        ORDER BY m.id LIMIT $3 FOR UPDATE OF m SKIP LOCKED""")
+                                .execute(Tuple.of(tenant, after, batchSize))
+                                .flatMap(rows -> withConversationKeys(tenant, rows)
+                                        .map(k -> reseal(rows, k,
+                                                r -> Binding.messageBody(tenant, r.getUUID("conversation_id"),
+                                                        r.getUUID("id")),
+                                                "body_enc")))
+                                .flatMap(batch -> batch.updates().isEmpty()
+                                        ? Uni.createFrom().item(batch)
+                                        : tx.preparedQuery(
+                                                "UPDATE message SET body_enc = $2, body_key = $3 WHERE id = $1")
+                                                .executeBatch(batch.updates()).replaceWith(batch)))
                 .flatMap(batch -> {
                     moved.increment(batch.updates().size());
                     long total = done + batch.updates().size();
                     return batch.seen() < batchSize
                             ? Uni.createFrom().item(total)
-                            : messages(tenant, k, batchSize, batchesLeft - 1, batch.last(), total);
+                            : messages(tenant, batchSize, batchesLeft - 1, batch.last(), total);
                 });
     }
 
-    /** Conversation subjects (sealed since V12), in pages by id; those under another key are re-sealed. */
-    private Uni<Long> subjects(UUID tenant, TenantKeys k, int batchSize, UUID after, long done) {
+    /** Conversation subjects (sealed since V12), in pages by id; those not under their conversation's key move. */
+    private Uni<Long> subjects(UUID tenant, int batchSize, UUID after, long done) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                 SELECT id, subject_enc FROM conversation
                 WHERE tenant_id = $1 AND subject_enc IS NOT NULL AND id > $2
                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED""")
                 .execute(Tuple.of(tenant, after, batchSize))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(rows -> reseal(rows, k, r -> Binding.conversationSubject(tenant, r.getUUID("id")), "subject_enc"))
+                .flatMap(rows -> withConversationKeys(tenant, rows)
+                        .map(k -> reseal(rows, k, r -> Binding.conversationSubject(tenant, r.getUUID("id")),
+                                "subject_enc")))
                 .flatMap(batch -> batch.updates().isEmpty()
                         ? Uni.createFrom().item(batch)
                         : tx.preparedQuery("UPDATE conversation SET subject_enc = $2 WHERE id = $1")
@@ -162,7 +180,7 @@ public class ReencryptionJob {
                     long total = done + batch.updates().size();
                     return batch.seen() < batchSize
                             ? Uni.createFrom().item(total)
-                            : subjects(tenant, k, batchSize, batch.last(), total);
+                            : subjects(tenant, batchSize, batch.last(), total);
                 });
     }
 
@@ -195,6 +213,17 @@ public class ReencryptionJob {
                                 .executeBatch(updates).replaceWith((long) updates.size())));
     }
 
+    /**
+     * The keys of the rows' conversations (column {@code conversation_id}, else {@code id}), made for those
+     * from before conversations had keys; on a worker thread, for the crypto that follows.
+     */
+    private Uni<TenantKeys> withConversationKeys(UUID tenant, io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        Set<UUID> ids = new java.util.HashSet<>();
+        String column = rows.columnsNames().contains("conversation_id") ? "conversation_id" : "id";
+        rows.forEach(r -> ids.add(r.getUUID(column)));
+        return conversationKeys.creatingMissing(tenant, ids).emitOn(Infrastructure.getDefaultWorkerPool());
+    }
+
     private record Batch(List<Tuple> updates, int seen, UUID last) {
     }
 
@@ -206,17 +235,21 @@ public class ReencryptionJob {
         for (Row r : rows) {
             seen++;
             last = r.getUUID("id");
-            byte[] resealed = resealed(k, binding.apply(r), bytes(r, column));
+            Binding b = binding.apply(r);
+            byte[] resealed = resealed(k, b, bytes(r, column));
             if (resealed != null) {
-                updates.add(Tuple.of(last, Buffer.buffer(resealed), k.activeKeyId()));
+                updates.add(Tuple.of(last, Buffer.buffer(resealed), k.keyIdFor(b)));
             }
         }
         return new Batch(updates, seen, last);
     }
 
-    /** The value sealed under the active key, or null if it already is, or cannot be read (left alone, logged). */
+    /**
+     * The value sealed under the key it belongs under now, or null if it already is, or cannot be read (left
+     * alone, logged).
+     */
     private static byte[] resealed(TenantKeys k, Binding binding, byte[] sealed) {
-        if (sealed == null || MessageCipher.keyIdOf(sealed) == k.activeKeyId()) {
+        if (sealed == null || MessageCipher.keyIdOf(sealed) == k.keyIdFor(binding)) {
             return null;
         }
         try {

@@ -13,7 +13,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.platform.InsightContributor;
 
@@ -37,9 +37,9 @@ class NoteInsight implements InsightContributor {
     }
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
 
-    NoteInsight(Pool pool, KeyRing keys) {
+    NoteInsight(Pool pool, ConversationKeys keys) {
         this.pool = pool;
         this.keys = keys;
     }
@@ -63,7 +63,7 @@ class NoteInsight implements InsightContributor {
     public Uni<Section> about(Subject s) {
         boolean dpo = s.audience() == Audience.dpo;
         UUID[] conversations = s.conversationIds().toArray(UUID[]::new);
-        return keys.tenant(s.tenantId()).flatMap(k -> pool.preparedQuery("""
+        return keys.of(s.tenantId(), s.conversationIds()).flatMap(k -> pool.preparedQuery("""
                 SELECT 'note' AS kind, n.id, n.conversation_id, n.created_at AS at, s.name AS author_name, n.body_enc
                 FROM conversation_note n JOIN staff_member s ON s.id = n.author_id
                 WHERE n.conversation_id = ANY($1)
@@ -83,7 +83,8 @@ class NoteInsight implements InsightContributor {
         boolean note = "note".equals(r.getString("kind"));
         String text = null;
         if (note && dpo) {
-            text = k.openOrNull(Notes.binding(tenantId, r.getUUID("id")), r.getBuffer("body_enc").getBytes());
+            text = k.openOrNull(Notes.binding(tenantId, r.getUUID("conversation_id"), r.getUUID("id")),
+                    r.getBuffer("body_enc").getBytes());
         }
         return new Item(r.getString("kind"), r.getUUID("conversation_id"), r.getOffsetDateTime("at").toInstant(),
                 note ? r.getString("author_name") : null, text, note && !dpo);

@@ -18,7 +18,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Actor;
@@ -54,11 +54,11 @@ public class Notes {
             WHERE c.tenant_id = $1 AND c.unit_id = ANY($2)""";
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final Fanout fanout;
     private final Clock clock;
 
-    Notes(Pool pool, KeyRing keys, Fanout fanout, Clock clock) {
+    Notes(Pool pool, ConversationKeys keys, Fanout fanout, Clock clock) {
         this.pool = pool;
         this.keys = keys;
         this.fanout = fanout;
@@ -86,8 +86,9 @@ public class Notes {
         }
         UUID id = Uuid7.next(clock);
         Instant now = Times.now(clock);
-        return keys.tenant(caller.tenantId()).flatMap(k -> {
-            byte[] sealed = k.seal(binding(caller.tenantId(), id), body);
+        return keys.of(caller.tenantId(), conversationId).flatMap(k -> {
+            Binding sealedAs = binding(caller.tenantId(), conversationId, id);
+            byte[] sealed = k.seal(sealedAs, body);
             return pool.preparedQuery("""
                     WITH c AS (SELECT id, unit_id, citizen_id FROM conversation
                                WHERE id = $1 AND tenant_id = $2 AND unit_id = ANY($3)),
@@ -96,7 +97,7 @@ public class Notes {
                     SELECT c.unit_id, c.citizen_id FROM c, n""")
                     .execute(Tuple.tuple(List.of(conversationId, caller.tenantId(),
                             caller.unitIds().toArray(UUID[]::new), id, caller.id(), Buffer.buffer(sealed),
-                            k.activeKeyId(), Times.utc(now))));
+                            k.keyIdFor(sealedAs), Times.utc(now))));
         }).map(rows -> {
             if (rows.size() == 0) {
                 throw ProblemException.notFound("conversation");
@@ -109,8 +110,8 @@ public class Notes {
         });
     }
 
-    static Binding binding(UUID tenant, UUID noteId) {
-        return new Binding(tenant, "conversation_note", noteId, "body");
+    static Binding binding(UUID tenant, UUID conversationId, UUID noteId) {
+        return new Binding(tenant, conversationId, "conversation_note", noteId, "body");
     }
 
     private static void staff(Caller caller) {
@@ -134,9 +135,12 @@ public class Notes {
     }
 
     private Uni<List<Note>> read(Caller caller, String sql, UUID id) {
-        return keys.tenant(caller.tenantId()).flatMap(k -> pool.preparedQuery(sql)
-                .execute(Tuple.of(caller.tenantId(), caller.unitIds().toArray(UUID[]::new), id))
-                .map(rows -> notes(rows, k, caller.tenantId())));
+        return pool.preparedQuery(sql).execute(Tuple.of(caller.tenantId(), caller.unitIds().toArray(UUID[]::new), id))
+                .flatMap(rows -> {
+                    List<UUID> conversations = new ArrayList<>();
+                    rows.forEach(r -> conversations.add(r.getUUID("conversation_id")));
+                    return keys.of(caller.tenantId(), conversations).map(k -> notes(rows, k, caller.tenantId()));
+                });
     }
 
     private static List<Note> notes(RowSet<Row> rows, TenantKeys k, UUID tenant) {
@@ -146,7 +150,7 @@ public class Notes {
             String body = null;
             String error = null;
             try {
-                body = k.open(binding(tenant, id), r.getBuffer("body_enc").getBytes());
+                body = k.open(binding(tenant, r.getUUID("conversation_id"), id), r.getBuffer("body_enc").getBytes());
             } catch (Unreadable e) {
                 error = e.reason().code();
             }

@@ -19,7 +19,7 @@ import io.agroal.api.AgroalDataSource;
 
 import dk.samtale.conversation.Subjects;
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.identity.Caller;
@@ -34,12 +34,12 @@ import dk.samtale.platform.ProblemException;
 public class ConversationDocuments {
 
     private final AgroalDataSource db;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final DocumentRenderer renderer;
     private final Clock clock;
     private final AccessLog accessLog;
 
-    ConversationDocuments(AgroalDataSource db, KeyRing keys, DocumentRenderer renderer, Clock clock,
+    ConversationDocuments(AgroalDataSource db, ConversationKeys keys, DocumentRenderer renderer, Clock clock,
             AccessLog accessLog) {
         this.accessLog = accessLog;
         this.db = db;
@@ -80,7 +80,7 @@ public class ConversationDocuments {
      * null when the tenant has no such conversation.
      */
     ConversationDocument load(UUID tenantId, UUID conversationId, long upToSeq) {
-        TenantKeys k = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
+        TenantKeys k = keys.of(tenantId, conversationId).await().atMost(Duration.ofSeconds(30));
         try (Connection c = db.getConnection()) {
             return load(c, k, tenantId, conversationId, upToSeq);
         } catch (SQLException e) {
@@ -153,11 +153,11 @@ public class ConversationDocuments {
                         String kind = rs.getString(3);
                         String body;
                         try {
-                            body = k.open(Binding.messageBody(tenantId, messageId), rs.getBytes(4));
+                            body = k.open(Binding.messageBody(tenantId, conversationId, messageId), rs.getBytes(4));
                         } catch (Unreadable e) {
                             body = null; // rendered as "cannot be read", as the journal entry says bodyError
                         }
-                        body = revised(k, tenantId, messageId, body, rs);
+                        body = revised(k, tenantId, conversationId, messageId, body, rs);
                         long read = rs.getLong(8);
                         long delivered = rs.getLong(9);
                         String state = read >= seq ? "read" : delivered >= seq ? "delivered" : "sent";
@@ -223,7 +223,8 @@ public class ConversationDocuments {
      * The case file shows a message as it was sent, and what happened to it since: taken back by its
      * sender, or corrected (berigtiget) with the reason and the new text. Nothing is left out.
      */
-    private static String revised(TenantKeys k, UUID tenantId, UUID messageId, String body, ResultSet rs)
+    private static String revised(TenantKeys k, UUID tenantId, UUID conversationId, UUID messageId, String body,
+            ResultSet rs)
             throws SQLException {
         String text = body == null ? "(beskedens tekst kan ikke læses)" : body;
         OffsetDateTime retracted = rs.getObject(10, OffsetDateTime.class);
@@ -234,9 +235,9 @@ public class ConversationDocuments {
         if (rs.wasNull()) {
             return body;
         }
-        String corrected = k.openOrNull(Binding.messageCorrection(tenantId, messageId, version, "body"),
+        String corrected = k.openOrNull(Binding.messageCorrection(tenantId, conversationId, messageId, version, "body"),
                 rs.getBytes(12));
-        String reason = k.openOrNull(Binding.messageCorrection(tenantId, messageId, version, "reason"),
+        String reason = k.openOrNull(Binding.messageCorrection(tenantId, conversationId, messageId, version, "reason"),
                 rs.getBytes(13));
         return text + "\n[Berigtiget " + WHEN.format(rs.getObject(14, OffsetDateTime.class)) + ". Begrundelse: "
                 + (reason == null ? "–" : reason) + ". Rettet tekst: "

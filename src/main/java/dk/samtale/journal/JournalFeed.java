@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,8 +17,7 @@ import io.agroal.api.AgroalDataSource;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
-import dk.samtale.crypto.KeyRing;
-import dk.samtale.crypto.TenantKeys;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.platform.ProblemException;
 
@@ -58,11 +56,11 @@ public class JournalFeed {
     }
 
     private final AgroalDataSource db;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final JournalSigner signer;
     private final Fanout fanout;
 
-    JournalFeed(AgroalDataSource db, KeyRing keys, JournalSigner signer, Fanout fanout) {
+    JournalFeed(AgroalDataSource db, ConversationKeys keys, JournalSigner signer, Fanout fanout) {
         this.db = db;
         this.keys = keys;
         this.signer = signer;
@@ -77,16 +75,19 @@ public class JournalFeed {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ProblemException.invalid("limit", "must be 1 to " + MAX_PAGE);
         }
-        TenantKeys k = keys(tenantId);
+        EntryKeys k = keys(tenantId);
         try (Connection c = db.getConnection()) {
             long acked = acked(c, tenantId);
             long head = head(c, tenantId);
             long from = after == null ? acked : after;
             StringBuilder out = new StringBuilder(64 + limit * 1600).append("{\"items\":[");
             int n = 0;
+            record Stored(UUID id, UUID conversationId, String head, byte[] payloadEnc, String tail) {
+            }
+            List<Stored> rows = new ArrayList<>(limit);
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT id, item_head, payload_enc, item_tail FROM journal_entry WHERE tenant_id = ? AND position > ?
-                    ORDER BY position LIMIT ?""")) {
+                    SELECT id, item_head, payload_enc, item_tail, conversation_id FROM journal_entry
+                    WHERE tenant_id = ? AND position > ? ORDER BY position LIMIT ?""")) {
                 // binary results from the first execution: a bytea in text form is hex, twice the bytes
                 // and slow to parse, and a pooled connection would otherwise send the first few pages so
                 st.unwrap(PGStatement.class).setPrepareThreshold(-1);
@@ -95,13 +96,19 @@ public class JournalFeed {
                 st.setInt(3, limit);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        if (n++ > 0) {
-                            out.append(',');
-                        }
-                        StoredEntry.appendJson(out, k, tenantId, rs.getObject(1, UUID.class), rs.getString(2),
-                                rs.getBytes(3), rs.getString(4));
+                        rows.add(new Stored(rs.getObject(1, UUID.class), rs.getObject(5, UUID.class), rs.getString(2),
+                                rs.getBytes(3), rs.getString(4)));
                     }
                 }
+            }
+            // the page's conversations' keys in one go (a round trip to the vault only for those not cached)
+            k.preload(
+                    rows.stream().filter(r -> r.payloadEnc() != null).map(Stored::conversationId).distinct().toList());
+            for (Stored r : rows) {
+                if (n++ > 0) {
+                    out.append(',');
+                }
+                k.appendJson(out, r.conversationId(), r.id(), r.head(), r.payloadEnc(), r.tail());
             }
             long last = from + n;
             out.append("],\"ackedPosition\":").append(acked).append(",\"headPosition\":").append(head)
@@ -114,17 +121,17 @@ public class JournalFeed {
 
     /** One entry of the tenant, or not-found (also for another tenant's entry). */
     public String entry(UUID tenantId, UUID entryId) {
-        TenantKeys k = keys(tenantId);
+        EntryKeys k = keys(tenantId);
         try (Connection c = db.getConnection();
                 PreparedStatement st = c.prepareStatement(
-                        "SELECT item_head, payload_enc, item_tail FROM journal_entry WHERE id = ? AND tenant_id = ?")) {
+                        "SELECT item_head, payload_enc, item_tail, conversation_id FROM journal_entry WHERE id = ? AND tenant_id = ?")) {
             st.setObject(1, entryId);
             st.setObject(2, tenantId);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw ProblemException.notFound("journal entry");
                 }
-                return StoredEntry.json(k, tenantId, entryId, rs.getString(1), rs.getBytes(2), rs.getString(3));
+                return k.json(rs.getObject(4, UUID.class), entryId, rs.getString(1), rs.getBytes(2), rs.getString(3));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -204,7 +211,7 @@ public class JournalFeed {
 
     /** Walks positions {@code from}..{@code to} (default: the whole chain) and reports the first broken link. */
     public Verification verify(UUID tenantId, Long fromArg, Long toArg) {
-        TenantKeys k = keys(tenantId);
+        EntryKeys k = keys(tenantId);
         try (Connection c = db.getConnection()) {
             long head = head(c, tenantId);
             long from = fromArg == null ? 1 : fromArg;
@@ -236,7 +243,8 @@ public class JournalFeed {
             while (cursor < to) {
                 int n = 0;
                 try (PreparedStatement st = c.prepareStatement("""
-                        SELECT id, position, hash, previous_hash, item_head, payload_enc, item_tail FROM journal_entry
+                        SELECT id, position, hash, previous_hash, item_head, payload_enc, item_tail, conversation_id
+                        FROM journal_entry
                         WHERE tenant_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT 1000""")) {
                     st.setObject(1, tenantId);
                     st.setLong(2, cursor);
@@ -246,7 +254,7 @@ public class JournalFeed {
                             n++;
                             long position = rs.getLong(2);
                             long expected = verifier.expectedPosition();
-                            String broken = check(k, tenantId, verifier, rs, position);
+                            String broken = check(k, verifier, rs, position);
                             if (broken != null) {
                                 return new Verification(from, to, checked, false, head, new Broken(expected, broken),
                                         verifier.redacted());
@@ -270,12 +278,12 @@ public class JournalFeed {
         }
     }
 
-    private static String check(TenantKeys k, UUID tenantId, ChainVerifier verifier, ResultSet rs, long position)
+    private static String check(EntryKeys k, ChainVerifier verifier, ResultSet rs, long position)
             throws SQLException {
         UUID id = rs.getObject(1, UUID.class);
         FeedItem item;
         try {
-            item = JournalCodec.item(StoredEntry.json(k, tenantId, id, rs.getString(5), rs.getBytes(6),
+            item = JournalCodec.item(k.json(rs.getObject(8, UUID.class), id, rs.getString(5), rs.getBytes(6),
                     rs.getString(7)));
         } catch (Unreadable e) {
             return "the stored payload does not decrypt (" + e.reason().code() + ": altered or moved)";
@@ -296,8 +304,8 @@ public class JournalFeed {
         return null;
     }
 
-    private TenantKeys keys(UUID tenantId) {
-        return keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
+    private EntryKeys keys(UUID tenantId) {
+        return new EntryKeys(keys, tenantId);
     }
 
     private static long head(Connection c, UUID tenantId) throws SQLException {

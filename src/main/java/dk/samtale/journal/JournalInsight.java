@@ -18,7 +18,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.platform.InsightContributor;
 
@@ -38,10 +38,10 @@ class JournalInsight implements InsightContributor {
     }
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final ObjectMapper json;
 
-    JournalInsight(Pool pool, KeyRing keys, ObjectMapper json) {
+    JournalInsight(Pool pool, ConversationKeys keys, ObjectMapper json) {
         this.pool = pool;
         this.keys = keys;
         this.json = json;
@@ -64,7 +64,7 @@ class JournalInsight implements InsightContributor {
 
     @Override
     public Uni<Section> about(Subject s) {
-        return keys.tenant(s.tenantId()).flatMap(k -> pool.preparedQuery("""
+        return keys.of(s.tenantId(), s.conversationIds()).flatMap(k -> pool.preparedQuery("""
                 SELECT e.id, e.position, e.conversation_id, e.message_id, e.payload_enc, e.sequenced_at,
                        e.position <= coalesce(jc.acked_position, 0) AS acknowledged, d.state AS delivery,
                        jd.conversation_id AS document_of
@@ -87,7 +87,10 @@ class JournalInsight implements InsightContributor {
         UUID id = r.getUUID("id");
         var sealed = r.getBuffer("payload_enc");
         JsonNode p = payload(
-                sealed == null ? null : k.openOrNull(Binding.journalEntry(tenantId, id), sealed.getBytes()));
+                sealed == null
+                        ? null
+                        : k.openOrNull(Binding.journalEntry(tenantId, r.getUUID("conversation_id"), id),
+                                sealed.getBytes()));
         return new Item(id, r.getLong("position"), r.getUUID("conversation_id"), r.getUUID("message_id"),
                 text(p, "documentType"), text(p, "direction"), text(p, "caseNumber"), text(p, "primaryClass"),
                 text(p, "actionFacet"), r.getOffsetDateTime("sequenced_at").toInstant(), r.getBoolean("acknowledged"),

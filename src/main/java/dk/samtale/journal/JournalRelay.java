@@ -28,8 +28,7 @@ import io.quarkus.runtime.StartupEvent;
 import dk.samtale.conversation.ConversationEvent;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
-import dk.samtale.crypto.KeyRing;
-import dk.samtale.crypto.TenantKeys;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.platform.Backoff;
 import dk.samtale.platform.Relay;
 
@@ -47,7 +46,7 @@ public class JournalRelay {
     private static final Logger LOG = Logger.getLogger(JournalRelay.class);
 
     private final AgroalDataSource db;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final CaseJournal caseJournal;
     private final JournalConfig.Push config;
     private final Fanout fanout;
@@ -64,7 +63,8 @@ public class JournalRelay {
     private final Relay<String> relay;
     private final Backoff backoff;
 
-    JournalRelay(AgroalDataSource db, KeyRing keys, CaseJournal caseJournal, JournalConfig config, Fanout fanout,
+    JournalRelay(AgroalDataSource db, ConversationKeys keys, CaseJournal caseJournal, JournalConfig config,
+            Fanout fanout,
             JournalSequencer sequencer, MeterRegistry metrics) {
         this.db = db;
         this.keys = keys;
@@ -179,16 +179,19 @@ public class JournalRelay {
                 PreparedStatement st = c.prepareStatement(
                         """
                                 SELECT e.id, e.tenant_id, e.item_head, e.payload_enc, e.item_tail, s.push_url, t.slug,
-                                       s.push_auth, s.token_url, s.client_id, s.scope FROM journal_entry e
+                                       s.push_auth, s.token_url, s.client_id, s.scope, e.conversation_id
+                                FROM journal_entry e
                                 JOIN journal_settings s ON s.tenant_id = e.tenant_id JOIN tenant t ON t.id = e.tenant_id
                                 WHERE e.id = ANY(?)""")) {
             st.setArray(1, c.createArrayOf("uuid", due.stream().map(Due::entryId).toArray()));
+            Map<UUID, EntryKeys> keysOf = new HashMap<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     UUID tenant = rs.getObject(2, UUID.class);
-                    TenantKeys k = keys.tenant(tenant).await().atMost(Duration.ofSeconds(30));
-                    entries.put(id, StoredEntry.json(k, tenant, id, rs.getString(3), rs.getBytes(4), rs.getString(5)));
+                    EntryKeys k = keysOf.computeIfAbsent(tenant, t -> new EntryKeys(keys, t));
+                    entries.put(id, k.json(rs.getObject(12, UUID.class), id, rs.getString(3), rs.getBytes(4),
+                            rs.getString(5)));
                     endpoints.put(id, PushSettings.endpoint(rs.getString(7), rs.getString(6), rs.getString(8),
                             rs.getString(9), rs.getString(10), rs.getString(11)));
                 }

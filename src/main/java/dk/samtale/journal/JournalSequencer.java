@@ -31,7 +31,7 @@ import dk.samtale.conversation.MessageFiles;
 import dk.samtale.conversation.Route;
 import dk.samtale.conversation.Subjects;
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.platform.EventConsumer;
@@ -62,7 +62,7 @@ public class JournalSequencer implements EventConsumer {
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final JournalSigner signer;
     private final JournalConfig config;
     private final Fanout fanout;
@@ -75,7 +75,7 @@ public class JournalSequencer implements EventConsumer {
     private final ConversationDocuments documents;
     private final MessageFiles files;
 
-    JournalSequencer(KeyRing keys, JournalSigner signer, JournalConfig config, Fanout fanout, Clock clock,
+    JournalSequencer(ConversationKeys keys, JournalSigner signer, JournalConfig config, Fanout fanout, Clock clock,
             MeterRegistry metrics, ConversationDocuments documents, MessageFiles files) {
         this.documents = documents;
         this.files = files;
@@ -123,7 +123,9 @@ public class JournalSequencer implements EventConsumer {
         if (relevant.isEmpty()) {
             return null;
         }
-        TenantKeys tenantKeys = keys.tenant(tenantId).await().atMost(Duration.ofSeconds(30));
+        TenantKeys tenantKeys = keys
+                .of(tenantId, relevant.stream().map(LoggedEvent::conversationId).distinct().toList())
+                .await().atMost(Duration.ofSeconds(30));
         // messages in runs (one batch insert each), lifecycle events one by one between them: chain order is
         // event order
         List<Batch> batches = new ArrayList<>();
@@ -281,12 +283,14 @@ public class JournalSequencer implements EventConsumer {
                 if ("corrected".equals(e.kind())) {
                     body = null;
                     try {
-                        body = k.open(Binding.messageCorrection(tenantId, e.messageId(), version, "body"),
+                        body = k.open(
+                                Binding.messageCorrection(tenantId, e.conversationId(), e.messageId(), version, "body"),
                                 rs.getBytes(12));
                     } catch (Unreadable u) {
                         bodyError = u.reason().code();
                     }
-                    reason = k.openOrNull(Binding.messageCorrection(tenantId, e.messageId(), version, "reason"),
+                    reason = k.openOrNull(
+                            Binding.messageCorrection(tenantId, e.conversationId(), e.messageId(), version, "reason"),
                             rs.getBytes(13));
                 } else {
                     body = Revision.retracted(actorName, refersTo.position());
@@ -411,8 +415,9 @@ public class JournalSequencer implements EventConsumer {
         insert.setBytes(6, java.util.HexFormat.of().parseHex(previous));
         insert.setBytes(7, hash);
         insert.setString(8, parts.head());
-        insert.setBytes(9, StoredEntry.seal(k, tenantId, entryId, payload));
-        insert.setInt(10, k.activeKeyId());
+        Binding sealedAs = Binding.journalEntry(tenantId, conversationId, entryId);
+        insert.setBytes(9, StoredEntry.seal(k, sealedAs, payload));
+        insert.setInt(10, k.keyIdFor(sealedAs));
         insert.setString(11, parts.tail());
         insert.setObject(12, committedAt.atOffset(ZoneOffset.UTC));
         return hash;
@@ -616,7 +621,7 @@ public class JournalSequencer implements EventConsumer {
         String body = null;
         String bodyError = null;
         try {
-            body = k.open(Binding.messageBody(tenantId, p.messageId()), p.bodyEnc());
+            body = k.open(Binding.messageBody(tenantId, p.conversationId(), p.messageId()), p.bodyEnc());
         } catch (Unreadable e) {
             // journaled anyway: the entry proves the message existed, and says why its text is missing
             bodyError = e.reason().code();

@@ -2,7 +2,6 @@ package dk.samtale.journal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.UUID;
 
 import dk.samtale.crypto.Binding;
 import dk.samtale.crypto.TenantKeys;
@@ -37,26 +36,26 @@ final class StoredEntry {
         return new Parts(itemJson.substring(0, from), itemJson.substring(from + payloadBase64.length()));
     }
 
-    static byte[] seal(TenantKeys k, UUID tenantId, UUID entryId, byte[] payload) {
-        return k.seal(Binding.journalEntry(tenantId, entryId), new String(payload, StandardCharsets.UTF_8));
+    static byte[] seal(TenantKeys k, Binding sealedAs, byte[] payload) {
+        return k.seal(sealedAs, new String(payload, StandardCharsets.UTF_8));
     }
 
     /** The entry as served; fails with Unreadable when the sealed payload was altered or moved. */
-    static String json(TenantKeys k, UUID tenantId, UUID entryId, String head, byte[] payloadEnc, String tail) {
+    static String json(TenantKeys k, Binding sealedAs, String head, byte[] payloadEnc, String tail) {
         if (payloadEnc == null) {
             return head + tail; // redacted
         }
-        String payload = k.open(Binding.journalEntry(tenantId, entryId), payloadEnc);
+        String payload = k.open(sealedAs, payloadEnc);
         return head + Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + tail;
     }
 
-    static void appendJson(StringBuilder out, TenantKeys k, UUID tenantId, UUID entryId, String head,
-            byte[] payloadEnc, String tail) {
+    static void appendJson(StringBuilder out, TenantKeys k, Binding sealedAs, String head, byte[] payloadEnc,
+            String tail) {
         if (payloadEnc == null) {
             out.append(head).append(tail); // redacted
             return;
         }
-        String payload = k.open(Binding.journalEntry(tenantId, entryId), payloadEnc);
+        String payload = k.open(sealedAs, payloadEnc);
         out.append(head).append(Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)))
                 .append(tail);
     }

