@@ -105,8 +105,10 @@ public class ReencryptionJob {
      * moved.
      */
     public Uni<Long> run(UUID tenant, int batchSize, int maxBatches) {
-        return conversationKeys.rewrap(tenant, batchSize).map(Integer::longValue)
-                .flatMap(w -> messages(tenant, batchSize, maxBatches, new UUID(0, 0), w))
+        // conversation keys first: re-wrapped keys are not values moved (they are counted in the log)
+        return conversationKeys.rewrap(tenant, batchSize)
+                .invoke(w -> LOG.debugf("Tenant %s: %d conversation keys re-wrapped", tenant, w))
+                .flatMap(w -> messages(tenant, batchSize, maxBatches, new UUID(0, 0), 0L))
                 .flatMap(n -> maxBatches == Integer.MAX_VALUE
                         ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k)
                                 .flatMap(c -> subjects(tenant, batchSize, new UUID(0, 0), n + c))

@@ -321,7 +321,7 @@ class MessageFilesTest {
     }
 
     @Test
-    void aKeyRotationMovesEveryChunkAndTheNameToTheNewKeyAndTheFileStaysTheSame() throws Exception {
+    void aFileIsSealedUnderItsConversationsKeyWhichARotationOnlyRewrapsAndTheFileStaysTheSame() throws Exception {
         String citizen = World.citizenOfAndenby();
         String conversation = World.openConversation(citizen, World.UNIT_Z);
         // noise does not compress: several chunks
@@ -341,7 +341,8 @@ class MessageFilesTest {
                 .path("sha256");
         UUID tenant = UUID.fromString(scalar("SELECT id::text FROM tenant WHERE slug = 'andenby'"));
         int before = keys.tenant(tenant).await().indefinitely().activeKeyId();
-        assertEquals(List.of(before), chunkKeys(id));
+        // key id 0: the conversation's own key, destroyed with the conversation (issue 16)
+        assertEquals(List.of(0), chunkKeys(id), "every chunk of every variant under the conversation's key");
 
         int next = keys.rotate(tenant).await().indefinitely();
         assertTrue(next != before);
@@ -350,9 +351,9 @@ class MessageFilesTest {
                 .get(AttachmentTest.path(conversation, id)).then().statusCode(200).extract().asByteArray()));
         job.run(tenant, dk.samtale.crypto.ReencryptionJob.BATCH, Integer.MAX_VALUE).await().indefinitely();
 
-        int active = keys.tenant(tenant).await().indefinitely().activeKeyId();
-        assertEquals(List.of(active), chunkKeys(id), "every chunk of every variant on the new key");
-        assertEquals(String.valueOf(active), scalar("SELECT sealed_key::text FROM attachment WHERE id = '" + id + "'"));
+        // the job re-wrapped the conversation's key under the new tenant key; the chunks stay as they are
+        assertEquals(List.of(0), chunkKeys(id), "the chunks were not re-sealed");
+        assertEquals("0", scalar("SELECT sealed_key::text FROM attachment WHERE id = '" + id + "'"));
         assertEquals(sha, AttachmentTest.sha256(Api.as(World.staffOfAndenby()).accept("*/*")
                 .get(AttachmentTest.path(conversation, id)).then().statusCode(200).extract().asByteArray()));
         Api.as(citizen).get(AttachmentTest.path(conversation, id) + "/status").then().statusCode(200)

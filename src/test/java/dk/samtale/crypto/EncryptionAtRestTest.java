@@ -48,6 +48,13 @@ class EncryptionAtRestTest {
     ReencryptionJob job;
 
     @Inject
+    ConversationKeys conversationKeys;
+
+    @Inject
+    @io.quarkus.reactive.datasource.ReactiveDataSource("keyvault")
+    Pool vault;
+
+    @Inject
     dk.samtale.conversation.SubjectSealing sealing;
 
     @Test
@@ -160,18 +167,22 @@ class EncryptionAtRestTest {
     }
 
     @Test
-    void rotationKeepsEverythingReadableAndTheJobMovesEveryValueToTheNewKeyEvenAfterACrashHalfWay() {
+    void olderValuesMoveOntoTheirConversationsKeyAndARotationRewrapsTheKeysEvenAfterACrashHalfWay() {
         String conversation = World.openConversation(World.citizenA(), World.UNIT_X);
+        UUID id = UUID.fromString(conversation);
+        // as a conversation opened before conversations had keys: what is written seals under the tenant key
+        conversationKeys.destroy(TESTBY, List.of(id)).await().indefinitely();
         for (int i = 0; i < 3; i++) {
             World.send(World.citizenA(), conversation, "før rotation " + i);
         }
         int old = keys.tenant(TESTBY).await().indefinitely().activeKeyId();
+        assertEquals(3L, count("SELECT count(*) FROM message WHERE conversation_id = $1 AND body_key = $2", id, old));
         int next = keys.rotate(TESTBY).await().indefinitely(); // no job started: we drive it by hand
         World.send(World.staffX(), conversation, "efter rotation");
         assertAllReadable(conversation, 4);
 
         long before = job.remaining(TESTBY).await().indefinitely();
-        assertTrue(before >= 3, "messages under the old key: " + before);
+        assertTrue(before >= 4, "messages under a tenant key: " + before);
         long moved = job.run(TESTBY, 2, 1).await().indefinitely(); // dies after one small batch
         assertTrue(moved <= 2);
         assertEquals(before - moved, job.remaining(TESTBY).await().indefinitely());
@@ -180,10 +191,16 @@ class EncryptionAtRestTest {
         job.run(TESTBY, ReencryptionJob.BATCH, Integer.MAX_VALUE).await().indefinitely(); // runs again: resumes
         assertEquals(0, job.remaining(TESTBY).await().indefinitely());
         assertEquals(0L, count("SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
-                + "WHERE c.tenant_id = $1 AND m.body_key = $2", old), "no message still under the old key");
+                + "WHERE c.tenant_id = $1 AND m.body_key <> 0", TESTBY), "every message under its conversation's key");
         assertEquals(0L, count("SELECT count(*) FROM citizen WHERE tenant_id = $1 AND (get_byte(cpr_enc, 1) << 24 "
-                + "| get_byte(cpr_enc, 2) << 16 | get_byte(cpr_enc, 3) << 8 | get_byte(cpr_enc, 4)) <> $2", next),
-                "no CPR still under an old key");
+                + "| get_byte(cpr_enc, 2) << 16 | get_byte(cpr_enc, 3) << 8 | get_byte(cpr_enc, 4)) <> $2", TESTBY,
+                next), "no CPR still under an old key");
+        // the job made the older conversation its key; every conversation key is wrapped by the new tenant key
+        assertEquals(0L,
+                vault.preparedQuery("SELECT count(*) FROM conversation_key WHERE tenant_id = $1 AND tenant_key <> $2")
+                        .execute(Tuple.of(TESTBY, next)).await().indefinitely().iterator().next().getLong(0));
+        assertEquals(1L, vault.preparedQuery("SELECT count(*) FROM conversation_key WHERE conversation_id = $1")
+                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0));
         assertAllReadable(conversation, 4);
     }
 
@@ -273,8 +290,7 @@ class EncryptionAtRestTest {
                 .execute(Tuple.of(UUID.fromString(conversation))).await().indefinitely();
     }
 
-    private long count(String sql, int key) {
-        return pool.preparedQuery(sql).execute(Tuple.of(TESTBY, key)).await().indefinitely().iterator().next()
-                .getLong(0);
+    private long count(String sql, Object... args) {
+        return pool.preparedQuery(sql).execute(Tuple.from(args)).await().indefinitely().iterator().next().getLong(0);
     }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -30,7 +31,12 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import dk.samtale.crypto.Binding;
+import dk.samtale.crypto.ConversationKeys;
+import dk.samtale.crypto.TenantKeys;
+import dk.samtale.crypto.Unreadable;
 import dk.samtale.testing.Api;
+import dk.samtale.testing.DatabaseDump;
 import dk.samtale.testing.TestClock;
 import dk.samtale.testing.Tokens;
 import dk.samtale.testing.Waiting;
@@ -53,6 +59,8 @@ class RetentionTest {
     TestClock clock;
     @Inject
     RetentionJob job;
+    @Inject
+    ConversationKeys conversationKeys;
 
     @AfterEach
     void resetClock() {
@@ -340,6 +348,7 @@ class RetentionTest {
                 .post("/api/v1/admin/retention/erasure").then().statusCode(200).body("deleted", equalTo(1))
                 .body("held", equalTo(0));
         assertFalse(exists(id));
+        keysShredded();
 
         List<String> secrets = List.of(marker, name, citizenCpr);
         // ids may stay where a record of authority keeps them without content: the redacted journal entries
@@ -376,6 +385,129 @@ class RetentionTest {
         Api.as(reader()).get("/api/v1/journal/verification").then().statusCode(200).body("valid", equalTo(true));
         Api.as(admin()).get("/api/v1/admin/audit?action=citizen.erased").then().statusCode(200)
                 .body("items.detail.reference", hasItem("Sletteanmodning 2026-5"));
+    }
+
+    /**
+     * Issue 16: "A restored copy of a database dump taken before deletion cannot open the deleted conversation
+     * after its key is destroyed." The dump is a real one (COPY of every table in one snapshot, restored into a
+     * fresh database); the tenant keys it holds are those of the live database, opened by the same KEK; only
+     * the conversation's own key, kept in the key vault and destroyed with the conversation, is missing.
+     */
+    @Test
+    void aBackupTakenBeforeTheDeletionCannotOpenTheConversationOnceItsKeyIsDestroyed() throws Exception {
+        String marker = "BACKUP-" + UUID.randomUUID();
+        String citizenCpr = cpr();
+        String c = citizen(citizenCpr, "Navn Backup");
+        String id = open(c, marker + " emne");
+        send(c, id, marker + " fra borgeren");
+        send(staff(), id, marker + " fra sagsbehandleren");
+        Api.as(staff()).body(Map.of("body", marker + " note")).post("/api/v1/conversations/" + id + "/notes").then()
+                .statusCode(201);
+        close(id);
+        journaledAndAcknowledged(5, id);
+        UUID conversation = UUID.fromString(id);
+
+        DatabaseDump backup = DatabaseDump.take(db);
+        List<Sealed> before = sealedValues(db::getConnection, conversation);
+        assertTrue(before.size() >= 1 + 2 + 1 + 5, "sealed values of the conversation: " + before.size());
+        TenantKeys live = conversationKeys.of(GLEMBY, conversation).await().atMost(Duration.ofSeconds(10));
+        for (Sealed v : before) {
+            assertEquals(0, dk.samtale.crypto.MessageCipher.keyIdOf(v.bytes()), v.binding() + " is under the "
+                    + "conversation's key, not a tenant key a backup would still hold");
+            assertTrue(live.open(v.binding(), v.bytes()).contains(marker), v.binding() + " opens while the key lives");
+        }
+
+        Api.as(admin()).body(Map.of("cpr", citizenCpr, "reference", "Sletteanmodning backup"))
+                .post("/api/v1/admin/retention/erasure").then().statusCode(200).body("deleted", equalTo(1));
+        keysShredded();
+
+        try (DatabaseDump.Restored copy = backup.restoreInto("backup_" + Long.toHexString(System.nanoTime()))) {
+            List<Sealed> restored = sealedValues(copy::connect, conversation);
+            assertEquals(before, restored, "the backup holds the conversation as it was");
+            assertEquals(keyRows(db::getConnection), keyRows(copy::connect),
+                    "the backup holds the tenant's data keys, wrapped by the same KEK");
+            TenantKeys after = conversationKeys.of(GLEMBY, conversation).await().atMost(Duration.ofSeconds(10));
+            for (Sealed v : restored) {
+                Unreadable e = assertThrows(Unreadable.class, () -> after.open(v.binding(), v.bytes()),
+                        v.binding() + " must not open from the backup");
+                assertEquals(Unreadable.Reason.KEY_DESTROYED, e.reason());
+            }
+        }
+    }
+
+    /** One sealed value and what it is bound to. */
+    record Sealed(Binding binding, byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Sealed s && s.binding.equals(binding) && java.util.Arrays.equals(s.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return binding.hashCode();
+        }
+    }
+
+    @FunctionalInterface
+    interface Connect {
+        Connection get() throws java.sql.SQLException;
+    }
+
+    /** Every sealed value of the conversation that holds its content, as stored in that database. */
+    private static List<Sealed> sealedValues(Connect db, UUID conversation) throws Exception {
+        List<Sealed> out = new ArrayList<>();
+        try (Connection c = db.get()) {
+            read(c, "SELECT id, subject_enc FROM conversation WHERE id = ?", conversation,
+                    (row, b) -> out.add(new Sealed(Binding.conversationSubject(GLEMBY, conversation), b)));
+            read(c, "SELECT id, body_enc FROM message WHERE conversation_id = ? ORDER BY seq", conversation,
+                    (row, b) -> out.add(new Sealed(Binding.messageBody(GLEMBY, conversation, row), b)));
+            read(c, "SELECT id, body_enc FROM conversation_note WHERE conversation_id = ?", conversation,
+                    (row, b) -> out.add(new Sealed(new Binding(GLEMBY, conversation, "conversation_note", row, "body"),
+                            b)));
+            read(c, "SELECT id, payload_enc FROM journal_entry WHERE conversation_id = ? ORDER BY position",
+                    conversation, (row, b) -> out.add(new Sealed(Binding.journalEntry(GLEMBY, conversation, row), b)));
+        }
+        return out;
+    }
+
+    private static void read(Connection c, String sql, UUID arg, java.util.function.BiConsumer<UUID, byte[]> each)
+            throws Exception {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setObject(1, arg);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBytes(2) != null) {
+                        each.accept(rs.getObject(1, UUID.class), rs.getBytes(2));
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> keyRows(Connect db) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.get();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT id, kek_id, encode(wrapped, 'hex') FROM data_key WHERE tenant_id = ? ORDER BY id")) {
+            st.setObject(1, GLEMBY);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1) + "/" + rs.getString(2) + "/" + rs.getString(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The deleted conversations' keys are destroyed in the vault after the deletion commits. */
+    private void keysShredded() {
+        Waiting.until(() -> {
+            try {
+                return count("SELECT count(*) FROM conversation_key_shredding WHERE tenant_id = ?", GLEMBY) == 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "keys of deleted conversations destroyed in the vault");
     }
 
     private List<String> tables() throws Exception {
