@@ -61,6 +61,10 @@ class TwoReplicasIT {
         dataDir = Files.createTempDirectory("samtale-it-pg");
         pgPort = freePort();
         postgres = startPostgres();
+        // the key vault: a database of its own, as in production (there on a server of its own)
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres")) {
+            c.createStatement().execute("CREATE DATABASE samtale_keys");
+        }
         identity = new TestIdentity().start();
         // one key-encryption key for both replicas, as from one Kubernetes Secret
         kek = dataDir.resolveSibling(dataDir.getFileName() + "-kek");
@@ -352,6 +356,9 @@ class TwoReplicasIT {
                 "-Dquarkus.datasource.reactive.url=postgresql://localhost:" + pgPort + "/postgres",
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl(),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
+                "-Dquarkus.datasource.keyvault.reactive.url=postgresql://localhost:" + pgPort + "/samtale_keys",
+                "-Dquarkus.datasource.keyvault.jdbc.url=jdbc:postgresql://localhost:" + pgPort + "/samtale_keys",
+                "-Dquarkus.datasource.keyvault.username=postgres", "-Dquarkus.datasource.keyvault.password=postgres",
                 "-Dsamtale.crypto.kek-file=" + kek, "-Dsamtale.journal.signing-key-file=" + signingKey,
                 "-Dquarkus.log.console.json.enabled=false"));
         identity.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
