@@ -16,7 +16,8 @@
 #     openapi/ gets in (see .dockerignore);
 #   - no HEALTHCHECK: Kubernetes probes /q/health/{started,live,ready} instead;
 #   - a normal (prod) build: no demo profile, no token endpoint, no demo keys.
-# Needs a datasource URL at run time: without one the service would try to start its embedded
+# Needs datasource URLs at run time (the main database and the key vault's,
+# QUARKUS_DATASOURCE_KEYVAULT_*): without them the service would try to start its embedded
 # PostgreSQL, which fails on a read-only file system - by design, never silently.
 
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk
