@@ -49,11 +49,13 @@ class DemoSeeder {
     private final DemoConfig config;
     private final int port;
     private final dk.samtale.conversation.SubjectSealing sealing;
+    private final dk.samtale.crypto.ConversationKeys conversationKeys;
 
     DemoSeeder(Pool pool, Citizens citizens, Clock clock, DemoConfig config,
             @ConfigProperty(name = "quarkus.http.port") int port, MessageService messages,
-            dk.samtale.conversation.SubjectSealing sealing) {
+            dk.samtale.conversation.SubjectSealing sealing, dk.samtale.crypto.ConversationKeys conversationKeys) {
         this.sealing = sealing;
+        this.conversationKeys = conversationKeys;
         this.pool = pool;
         this.messages = messages;
         this.citizens = citizens;
@@ -113,11 +115,12 @@ class DemoSeeder {
                 .flatMap(sofie -> citizens.findOrRegister(tenant, MADS_CPR, "Mads Nielsen").replaceWith(sofie))
                 .flatMap(sofie -> {
                     UUID conversation = Uuid7.next(clock);
-                    return pool.preparedQuery(
+                    // its own key first, as the conversation feature makes one at every open
+                    return conversationKeys.create(tenant, conversation).flatMap(k -> pool.preparedQuery(
                             """
                                     INSERT INTO conversation (id, tenant_id, unit_id, citizen_id, subject, status, created_at, updated_at)
                                     VALUES ($1, $2, $3, $4, 'Praktik hos Varde Cykler', 'open', $5, $5)""")
-                            .execute(Tuple.of(conversation, tenant, tenantAndUnit[1], sofie.id(), now))
+                            .execute(Tuple.of(conversation, tenant, tenantAndUnit[1], sofie.id(), now)))
                             // written in clear for brevity; sealed at once, as rows from before V12 are
                             .call(x -> sealing.sealAll())
                             // a first message through the real message path, so the case journal has an entry
