@@ -196,8 +196,8 @@ public class ReencryptionJob {
                     List<Tuple> updates = new ArrayList<>();
                     for (Row r : rows) {
                         UUID id = r.getUUID("id");
-                        byte[] cpr = resealed(k, Binding.citizen(tenant, id, "cpr"), bytes(r, "cpr_enc"));
-                        byte[] name = resealed(k, Binding.citizen(tenant, id, "name"), bytes(r, "name_enc"));
+                        byte[] cpr = k.resealed(Binding.citizen(tenant, id, "cpr"), bytes(r, "cpr_enc"));
+                        byte[] name = k.resealed(Binding.citizen(tenant, id, "name"), bytes(r, "name_enc"));
                         if (cpr != null || name != null) {
                             updates.add(Tuple.of(id, Buffer.buffer(cpr != null ? cpr : bytes(r, "cpr_enc")),
                                     name != null
@@ -238,27 +238,12 @@ public class ReencryptionJob {
             seen++;
             last = r.getUUID("id");
             Binding b = binding.apply(r);
-            byte[] resealed = resealed(k, b, bytes(r, column));
+            byte[] resealed = k.resealed(b, bytes(r, column));
             if (resealed != null) {
                 updates.add(Tuple.of(last, Buffer.buffer(resealed), k.keyIdFor(b)));
             }
         }
         return new Batch(updates, seen, last);
-    }
-
-    /**
-     * The value sealed under the key it belongs under now, or null if it already is, or cannot be read (left
-     * alone, logged).
-     */
-    private static byte[] resealed(TenantKeys k, Binding binding, byte[] sealed) {
-        if (sealed == null || MessageCipher.keyIdOf(sealed) == k.keyIdFor(binding)) {
-            return null;
-        }
-        try {
-            return k.seal(binding, k.open(binding, sealed));
-        } catch (Unreadable e) {
-            return null;
-        }
     }
 
     private static byte[] bytes(Row r, String column) {

@@ -132,6 +132,21 @@ public final class TenantKeys {
         }
     }
 
+    /**
+     * The value sealed anew under the key it belongs under now ({@link #keyIdFor}); null if it is absent,
+     * already there, or cannot be read (it stays as it is: an altered value never becomes readable).
+     */
+    public byte[] resealed(Binding binding, byte[] sealed) {
+        if (sealed == null || MessageCipher.keyIdOf(sealed) == keyIdFor(binding)) {
+            return null;
+        }
+        try {
+            return sealBytes(binding, openBytes(binding, sealed));
+        } catch (Unreadable e) {
+            return null;
+        }
+    }
+
     /** Opens a value that may be absent; an unreadable one reads as null (the caller shows it as such). */
     public String openOrNull(Binding binding, byte[] sealed) {
         if (sealed == null) {

@@ -138,8 +138,12 @@ class BufferedAccessLog implements AccessLog {
         relay.wake(KEY);
     }
 
-    /** Appends up to one batch of what is waiting (for tests too: at once, on the caller's thread). */
-    Relay.Pass flush() throws Exception {
+    /**
+     * Appends up to one batch of what is waiting (for tests too: at once, on the caller's thread). One pass at
+     * a time: a caller that finds the queue empty while the relay is still appending what it took waits for
+     * that, so {@link #flushAll} means "everything recorded so far is written" (AccessLogTest raced without).
+     */
+    synchronized Relay.Pass flush() throws Exception {
         List<AccessLogStore.Pending> batch = new ArrayList<>();
         for (AccessLogStore.Pending p; batch.size() < config.batchSize() && (p = waiting.poll()) != null;) {
             batch.add(p);

@@ -180,6 +180,22 @@ class EncryptionAtRestTest {
         int next = keys.rotate(TESTBY).await().indefinitely(); // no job started: we drive it by hand
         World.send(World.staffX(), conversation, "efter rotation");
         assertAllReadable(conversation, 4);
+        // the conversation's other content under tenant keys too: a staff note, a correction, journal payloads
+        Api.as(World.staffX()).body(Map.of("body", "note før nøgler")).post("/api/v1/conversations/" + conversation
+                + "/notes").then().statusCode(201);
+        String staffMessage = pool.preparedQuery("SELECT id::text FROM message WHERE conversation_id = $1 AND seq = 4")
+                .execute(Tuple.of(id)).await().indefinitely().iterator().next().getString(0);
+        Api.as(World.staffX()).body(Map.of("body", "rettet efter rotation", "reason", "stavefejl"))
+                .put("/api/v1/conversations/" + conversation + "/messages/" + staffMessage + "/correction").then()
+                .statusCode(200);
+        dk.samtale.testing.Waiting.until(() -> count("SELECT count(*) FROM journal_entry WHERE conversation_id = $1",
+                id) >= 6, "opened, 4 messages and the correction journaled");
+        String underTenantKeys = """
+                SELECT (SELECT count(*) FROM conversation_note WHERE conversation_id = $1 AND body_key <> 0)
+                     + (SELECT count(*) FROM message_correction mc JOIN message m ON m.id = mc.message_id
+                        WHERE m.conversation_id = $1 AND mc.data_key <> 0)
+                     + (SELECT count(*) FROM journal_entry WHERE conversation_id = $1 AND payload_key <> 0)""";
+        assertTrue(count(underTenantKeys, id) >= 1 + 1 + 6, "note, correction and journal payloads under tenant keys");
 
         long before = job.remaining(TESTBY).await().indefinitely();
         assertTrue(before >= 4, "messages under a tenant key: " + before);
@@ -201,7 +217,15 @@ class EncryptionAtRestTest {
                         .execute(Tuple.of(TESTBY, next)).await().indefinitely().iterator().next().getLong(0));
         assertEquals(1L, vault.preparedQuery("SELECT count(*) FROM conversation_key WHERE conversation_id = $1")
                 .execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0));
+        assertEquals(0L, count(underTenantKeys, id), "note, correction and journal payloads moved by the features");
         assertAllReadable(conversation, 4);
+        Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/notes").then().statusCode(200)
+                .body("items[0].body", org.hamcrest.Matchers.equalTo("note før nøgler"));
+        JsonNode corrected = Api.as(World.staffX()).get("/api/v1/conversations/" + conversation + "/messages").then()
+                .statusCode(200).extract().as(JsonNode.class).path("items").get(3);
+        assertEquals("rettet efter rotation", corrected.path("body").asText());
+        String reader = Tokens.service("testby", "sbsys", "journal-reader");
+        Api.as(reader).get("/api/v1/journal/entries?after=0&limit=1000").then().statusCode(200);
     }
 
     @Test
