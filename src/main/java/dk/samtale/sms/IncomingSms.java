@@ -194,9 +194,16 @@ public class IncomingSms {
                 .invoke(() -> metrics.outcome("inbound:" + outcome)).replaceWithVoid();
     }
 
+    /**
+     * Records what became of an incoming SMS. One that became a message loses its text here: the message holds
+     * it, under its conversation's key, and a copy under the tenant key would outlive the conversation's
+     * deletion in a backup.
+     */
     private Uni<Void> outcome(long gatewayId, String outcome, UUID messageId) {
-        return pool.preparedQuery("UPDATE sms_inbound SET outcome = $2, message_id = coalesce($3, message_id) "
-                + "WHERE gateway_id = $1").execute(Tuple.of(gatewayId, outcome, messageId)).replaceWithVoid();
+        return pool.preparedQuery("""
+                UPDATE sms_inbound SET outcome = $2, message_id = coalesce($3, message_id),
+                       body_enc = CASE WHEN $3::uuid IS NULL THEN body_enc END
+                WHERE gateway_id = $1""").execute(Tuple.of(gatewayId, outcome, messageId)).replaceWithVoid();
     }
 
     /** The row id that binds an inbound SMS's sealed values (the gateway's id is a number). */

@@ -33,7 +33,7 @@ class PhoneInsight implements InsightContributor {
     }
 
     /** An SMS from the number; {@code text} null when unreadable. */
-    record Received(long gatewayId, Instant receivedAt, String outcome, String text) {
+    record Received(long gatewayId, Instant receivedAt, String outcome, String text, java.util.UUID messageId) {
         @Override
         public String toString() {
             return "Received[" + gatewayId + "]";
@@ -88,7 +88,7 @@ class PhoneInsight implements InsightContributor {
     /** SMS from the number, found by its blind index (the same index the number is verified under). */
     private Uni<List<Received>> received(TenantKeys k, Subject s, Row phone) {
         return pool.preparedQuery("""
-                SELECT gateway_id, received_at, outcome, body_enc FROM sms_inbound
+                SELECT gateway_id, received_at, outcome, body_enc, message_id FROM sms_inbound
                 WHERE tenant_id = $1 AND msisdn_index = $2 ORDER BY received_at, gateway_id""")
                 .execute(Tuple.of(s.tenantId(),
                         io.vertx.core.buffer.Buffer.buffer(phone.getBuffer("phone_index").getBytes())))
@@ -103,7 +103,7 @@ class PhoneInsight implements InsightContributor {
                                         new Binding(s.tenantId(), "sms_inbound", IncomingSms.inboundRow(id), "body"),
                                         body.getBytes());
                         list.add(new Received(id, r.getOffsetDateTime("received_at").toInstant(),
-                                r.getString("outcome"), text));
+                                r.getString("outcome"), text, r.getUUID("message_id")));
                     }
                     return list;
                 });

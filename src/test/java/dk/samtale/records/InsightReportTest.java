@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,7 +171,10 @@ class InsightReportTest {
         assertEquals("bilag-" + s.marker() + ".png", r.getString("sections.attachments.items[0].fileName"));
         assertEquals(List.of("android"), r.getList("sections.devices.items.platform"));
         assertEquals(s.phone(), r.getString("sections.'phone-numbers'.items[0].number"));
-        assertEquals(List.of("SMS fra borgeren " + s.marker()),
+        // the SMS became a message: its text is that message's (above), not kept a second time
+        assertEquals(List.of("message"), r.getList("sections.'phone-numbers'.items[0].received.outcome"));
+        assertNotNull(r.getString("sections.'phone-numbers'.items[0].received[0].messageId"));
+        assertEquals(java.util.Collections.singletonList(null),
                 r.getList("sections.'phone-numbers'.items[0].received.text"));
         assertTrue(r.getList("sections.'sms-notices'.items.state").size() >= 1);
         assertTrue(r.getList("sections.journal.items.caseNumber").contains("SAG-" + s.marker()),

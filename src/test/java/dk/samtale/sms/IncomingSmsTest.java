@@ -109,6 +109,10 @@ class IncomingSmsTest {
         assertTrue(messages(c.token(), appOnly).getList("items").isEmpty());
         assertTrue(messages(other.token(), othersConversation).getList("items").isEmpty());
         assertEquals("message", inboundOutcome(id));
+        // its text is the message's now, under the conversation's key: no copy under the tenant key stays
+        // behind to outlive the conversation's deletion in a backup (issue 16)
+        assertTrue(pool.preparedQuery("SELECT body_enc IS NULL FROM sms_inbound WHERE gateway_id = $1")
+                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5)).iterator().next().getBoolean(0));
         // and it is journaled like any other message: the sequencer makes its signed, chained entry
         String messageId = page.getString("items[0].id");
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
