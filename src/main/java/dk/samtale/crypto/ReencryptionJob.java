@@ -28,10 +28,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Moves a tenant's sealed values onto the key they belong under now — a conversation's content onto the
  * conversation's own key (values sealed before conversations had keys, or under a retired tenant key), the
  * rest onto the active tenant key — and re-wraps the conversation keys under the active tenant key after a
- * rotation, in small batches, each its
- * own short transaction with {@code SKIP LOCKED}, so chat never waits on it. It keeps no state of its
- * own — a value is done when it names the active key — so it resumes after a crash simply by running
- * again, which it does at start for every tenant with work left. The crypto runs on worker threads.
+ * rotation. In small batches, each its own short transaction with {@code SKIP LOCKED}, so chat never waits
+ * on it. It keeps no state of its own — a value is done when it names the key it belongs under — so it
+ * resumes after a crash simply by running again, which it does at start for every tenant with work left.
+ * The crypto runs on worker threads.
  */
 @ApplicationScoped
 public class ReencryptionJob {
@@ -53,7 +53,7 @@ public class ReencryptionJob {
         this.keys = keys;
         this.conversationKeys = conversationKeys;
         this.features = features;
-        this.moved = Counter.builder("samtale.crypto.reencrypted").description("Values moved to the active data key")
+        this.moved = Counter.builder("samtale.crypto.reencrypted").description("Values moved onto the key they belong under")
                 .register(metrics);
         Gauge.builder("samtale.crypto.reencryption.remaining", remaining,
                 m -> m.values().stream().mapToLong(AtomicLong::get).sum())
@@ -61,17 +61,28 @@ public class ReencryptionJob {
     }
 
     /**
-     * Resumes unfinished work (a crash during a run, a rotation whose re-wrapping did not finish) and moves
-     * the content of conversations from before conversations had keys onto their keys.
+     * Resumes unfinished work: moves what is still under a tenant key (the content of conversations from
+     * before conversations had keys, a run stopped by a crash), and finishes re-wrapping conversation keys for
+     * tenants that rotated (a cheap, indexed look in the vault when there is nothing to do).
      */
     void resume(@Observes StartupEvent start) {
         pool.query("""
-                SELECT DISTINCT k.tenant_id FROM data_key k
-                WHERE k.purpose = 'data' AND k.wrapped IS NOT NULL
-                  AND (NOT k.active OR EXISTS (SELECT 1 FROM message m WHERE m.body_key = k.id))""").execute()
-                .subscribe().with(rows -> rows.forEach(r -> start(r.getUUID("tenant_id"))),
-                        e -> LOG.warnf("could not look for unfinished re-encryption (%s)",
-                                e.getClass().getSimpleName()));
+                SELECT tenant_id, bool_or(has_values) AS values_left FROM (
+                    SELECT k.tenant_id, NOT k.active AS retired,
+                           EXISTS (SELECT 1 FROM message m WHERE m.body_key = k.id) AS has_values
+                    FROM data_key k WHERE k.purpose = 'data' AND k.wrapped IS NOT NULL) live
+                GROUP BY tenant_id HAVING bool_or(retired OR has_values)""").execute()
+                .subscribe().with(rows -> rows.forEach(r -> {
+                    UUID tenant = r.getUUID("tenant_id");
+                    if (r.getBoolean("values_left")) {
+                        start(tenant);
+                    } else {
+                        conversationKeys.rewrap(tenant, BATCH).subscribe().with(
+                                n -> LOG.debugf("Tenant %s: %d conversation keys re-wrapped at start", tenant, n),
+                                e -> LOG.warnf("Tenant %s: re-wrapping conversation keys stopped (%s)", tenant,
+                                        e.getClass().getSimpleName()));
+                    }
+                }), e -> LOG.warnf("could not look for unfinished re-encryption (%s)", e.getClass().getSimpleName()));
     }
 
     public boolean running(UUID tenant) {

@@ -170,6 +170,17 @@ final class Harness implements AutoCloseable {
         return c;
     }
 
+    private void createKeyVaultDatabase() throws IOException {
+        try (Connection c = jdbc(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'samtale_keys'")) {
+            if (!rs.next()) {
+                st.execute("CREATE DATABASE samtale_keys");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IOException("could not create the key vault's database", e);
+        }
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + pgPort + "/postgres";
     }
@@ -265,6 +276,13 @@ final class Harness implements AutoCloseable {
             cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl());
             cmd.add("-Dquarkus.datasource.username=postgres");
             cmd.add("-Dquarkus.datasource.password=postgres");
+            // the key vault (each conversation's key): a database of its own, as in production
+            createKeyVaultDatabase();
+            String vault = "localhost:" + pgPort + "/samtale_keys";
+            cmd.add("-Dquarkus.datasource.keyvault.reactive.url=postgresql://" + vault);
+            cmd.add("-Dquarkus.datasource.keyvault.jdbc.url=jdbc:postgresql://" + vault);
+            cmd.add("-Dquarkus.datasource.keyvault.username=postgres");
+            cmd.add("-Dquarkus.datasource.keyvault.password=postgres");
         }
         identity().serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         // the key-encryption key, as a mounted secret would give it (generated for this run only)
