@@ -53,7 +53,8 @@ public class ReencryptionJob {
         this.keys = keys;
         this.conversationKeys = conversationKeys;
         this.features = features;
-        this.moved = Counter.builder("samtale.crypto.reencrypted").description("Values moved onto the key they belong under")
+        this.moved = Counter.builder("samtale.crypto.reencrypted")
+                .description("Values moved onto the key they belong under")
                 .register(metrics);
         Gauge.builder("samtale.crypto.reencryption.remaining", remaining,
                 m -> m.values().stream().mapToLong(AtomicLong::get).sum())
