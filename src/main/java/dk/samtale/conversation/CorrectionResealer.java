@@ -25,7 +25,8 @@ class CorrectionResealer implements Resealer {
                 SELECT mc.message_id, mc.version, m.conversation_id, mc.body_enc, mc.reason_enc
                 FROM message_correction mc JOIN message m ON m.id = mc.message_id
                 JOIN conversation c ON c.id = m.conversation_id
-                WHERE c.tenant_id = $1 AND mc.data_key <> 0 LIMIT $2 FOR UPDATE OF mc SKIP LOCKED""", r -> {
+                WHERE c.tenant_id = $1 AND mc.data_key <> 0 ORDER BY mc.message_id, mc.version LIMIT $2 OFFSET $3
+                FOR UPDATE OF mc SKIP LOCKED""", r -> {
             UUID conversation = r.getUUID("conversation_id");
             UUID message = r.getUUID("message_id");
             int version = r.getInteger("version");

@@ -42,13 +42,15 @@ public class ReencryptionJob {
     private final Pool pool;
     private final KeyRing keys;
     private final ConversationKeys conversationKeys;
+    private final ConversationResealing resealing;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Map<UUID, AtomicLong> remaining = new ConcurrentHashMap<>();
     private final Counter moved;
     private final jakarta.enterprise.inject.Instance<Resealer> features;
 
-    ReencryptionJob(Pool pool, KeyRing keys, ConversationKeys conversationKeys, MeterRegistry metrics,
-            jakarta.enterprise.inject.Instance<Resealer> features) {
+    ReencryptionJob(Pool pool, KeyRing keys, ConversationKeys conversationKeys, ConversationResealing resealing,
+            MeterRegistry metrics, jakarta.enterprise.inject.Instance<Resealer> features) {
+        this.resealing = resealing;
         this.pool = pool;
         this.keys = keys;
         this.conversationKeys = conversationKeys;
@@ -120,10 +122,10 @@ public class ReencryptionJob {
         // conversation keys first: re-wrapped keys are not values moved (they are counted in the log)
         return conversationKeys.rewrap(tenant, batchSize)
                 .invoke(w -> LOG.debugf("Tenant %s: %d conversation keys re-wrapped", tenant, w))
-                .flatMap(w -> messages(tenant, batchSize, maxBatches, new UUID(0, 0), 0L))
+                .flatMap(w -> messages(tenant, batchSize, maxBatches))
                 .flatMap(n -> maxBatches == Integer.MAX_VALUE
                         ? keys.tenant(tenant).flatMap(k -> citizens(tenant, k)
-                                .flatMap(c -> subjects(tenant, batchSize, new UUID(0, 0), n + c))
+                                .flatMap(c -> subjects(tenant, batchSize).map(sj -> n + c + sj))
                                 .flatMap(done -> features(tenant).map(f -> done + f)))
                         : Uni.createFrom().item(n))
                 .call(() -> remaining(tenant));
@@ -141,61 +143,40 @@ public class ReencryptionJob {
     }
 
     /** Message bodies still under a tenant key (body_key names one; 0 is the conversation's key). */
-    private Uni<Long> messages(UUID tenant, int batchSize, int batchesLeft, UUID after, long done) {
-        if (batchesLeft <= 0) {
-            return Uni.createFrom().item(done);
-        }
-        return pool
-                .withTransaction(
-                        tx -> tx.preparedQuery(
-                                """
-                                        SELECT m.id, m.conversation_id, m.body_enc FROM message m JOIN conversation c ON c.id = m.conversation_id
-                                        JOIN data_key k ON k.id = m.body_key
-                                        WHERE c.tenant_id = $1 AND k.wrapped IS NOT NULL AND m.id > $2
-                                        ORDER BY m.id LIMIT $3 FOR UPDATE OF m SKIP LOCKED""")
-                                .execute(Tuple.of(tenant, after, batchSize))
-                                .flatMap(rows -> withConversationKeys(tenant, rows)
-                                        .map(k -> reseal(rows, k,
-                                                r -> Binding.messageBody(tenant, r.getUUID("conversation_id"),
-                                                        r.getUUID("id")),
-                                                "body_enc")))
-                                .flatMap(batch -> batch.updates().isEmpty()
-                                        ? Uni.createFrom().item(batch)
-                                        : tx.preparedQuery(
-                                                "UPDATE message SET body_enc = $2, body_key = $3 WHERE id = $1")
-                                                .executeBatch(batch.updates()).replaceWith(batch)))
-                .flatMap(batch -> {
-                    moved.increment(batch.updates().size());
-                    long total = done + batch.updates().size();
-                    return batch.seen() < batchSize
-                            ? Uni.createFrom().item(total)
-                            : messages(tenant, batchSize, batchesLeft - 1, batch.last(), total);
-                });
+    private Uni<Long> messages(UUID tenant, int batchSize, int maxBatches) {
+        return moving(() -> resealing.run(tenant,
+                """
+                        SELECT m.id, m.conversation_id, m.body_enc FROM message m JOIN conversation c ON c.id = m.conversation_id
+                        JOIN data_key k ON k.id = m.body_key
+                        WHERE c.tenant_id = $1 AND k.wrapped IS NOT NULL
+                        ORDER BY m.id LIMIT $2 OFFSET $3 FOR UPDATE OF m SKIP LOCKED""",
+                r -> new ConversationResealing.Sealed(r.getUUID("conversation_id"),
+                        List.of(Binding.messageBody(tenant, r.getUUID("conversation_id"), r.getUUID("id"))),
+                        List.of(bytes(r, "body_enc")), List.of(r.getUUID("id"))),
+                "UPDATE message SET body_enc = $2, body_key = $3 WHERE id = $1", batchSize, maxBatches));
     }
 
-    /** Conversation subjects (sealed since V12), in pages by id; those not under their conversation's key move. */
-    private Uni<Long> subjects(UUID tenant, int batchSize, UUID after, long done) {
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+    /**
+     * Conversation subjects (sealed since V12) not yet under their conversation's key (the key id, bytes 2–5
+     * of the sealed value, is not 0).
+     */
+    private Uni<Long> subjects(UUID tenant, int batchSize) {
+        return moving(() -> resealing.run(tenant, """
                 SELECT id, subject_enc FROM conversation
-                WHERE tenant_id = $1 AND subject_enc IS NOT NULL AND id > $2
-                ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED""")
-                .execute(Tuple.of(tenant, after, batchSize))
-                .flatMap(rows -> withConversationKeys(tenant, rows)
-                        .map(k -> reseal(rows, k, r -> Binding.conversationSubject(tenant, r.getUUID("id")),
-                                "subject_enc")))
-                .flatMap(batch -> batch.updates().isEmpty()
-                        ? Uni.createFrom().item(batch)
-                        : tx.preparedQuery("UPDATE conversation SET subject_enc = $2 WHERE id = $1")
-                                .executeBatch(batch.updates().stream()
-                                        .map(t -> Tuple.of(t.getValue(0), t.getValue(1))).toList())
-                                .replaceWith(batch)))
-                .flatMap(batch -> {
-                    moved.increment(batch.updates().size());
-                    long total = done + batch.updates().size();
-                    return batch.seen() < batchSize
-                            ? Uni.createFrom().item(total)
-                            : subjects(tenant, batchSize, batch.last(), total);
-                });
+                WHERE tenant_id = $1 AND substring(subject_enc FROM 2 FOR 4) <> '\\x00000000'::bytea
+                ORDER BY id LIMIT $2 OFFSET $3 FOR UPDATE SKIP LOCKED""",
+                r -> new ConversationResealing.Sealed(r.getUUID("id"),
+                        List.of(Binding.conversationSubject(tenant, r.getUUID("id"))), List.of(bytes(r, "subject_enc")),
+                        List.of(r.getUUID("id"))),
+                // the key id is in the value itself: the conversation has no column for it
+                "UPDATE conversation SET subject_enc = $2 WHERE id = $1 AND $3::int IS NOT NULL", batchSize,
+                Integer.MAX_VALUE));
+    }
+
+    /** Runs a blocking re-sealing on a worker thread and counts what moved. */
+    private Uni<Long> moving(java.util.function.Supplier<Long> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(n -> moved.increment(n));
     }
 
     private Uni<Long> citizens(UUID tenant, TenantKeys k) {
@@ -225,37 +206,6 @@ public class ReencryptionJob {
                         ? Uni.createFrom().item(0L)
                         : tx.preparedQuery("UPDATE citizen SET cpr_enc = $2, name_enc = $3 WHERE id = $1")
                                 .executeBatch(updates).replaceWith((long) updates.size())));
-    }
-
-    /**
-     * The keys of the rows' conversations (column {@code conversation_id}, else {@code id}), made for those
-     * from before conversations had keys; on a worker thread, for the crypto that follows.
-     */
-    private Uni<TenantKeys> withConversationKeys(UUID tenant, io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        Set<UUID> ids = new java.util.HashSet<>();
-        String column = rows.columnsNames().contains("conversation_id") ? "conversation_id" : "id";
-        rows.forEach(r -> ids.add(r.getUUID(column)));
-        return conversationKeys.creatingMissing(tenant, ids).emitOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private record Batch(List<Tuple> updates, int seen, UUID last) {
-    }
-
-    private static Batch reseal(io.vertx.mutiny.sqlclient.RowSet<Row> rows, TenantKeys k,
-            java.util.function.Function<Row, Binding> binding, String column) {
-        List<Tuple> updates = new ArrayList<>();
-        UUID last = null;
-        int seen = 0;
-        for (Row r : rows) {
-            seen++;
-            last = r.getUUID("id");
-            Binding b = binding.apply(r);
-            byte[] resealed = k.resealed(b, bytes(r, column));
-            if (resealed != null) {
-                updates.add(Tuple.of(last, Buffer.buffer(resealed), k.keyIdFor(b)));
-            }
-        }
-        return new Batch(updates, seen, last);
     }
 
     private static byte[] bytes(Row r, String column) {

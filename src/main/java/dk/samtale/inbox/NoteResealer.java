@@ -23,7 +23,7 @@ class NoteResealer implements Resealer {
         return resealing.run(tenant, """
                 SELECT n.id, n.conversation_id, n.body_enc FROM conversation_note n
                 WHERE n.body_key <> 0 AND n.conversation_id IN (SELECT id FROM conversation WHERE tenant_id = $1)
-                LIMIT $2 FOR UPDATE OF n SKIP LOCKED""",
+                ORDER BY n.id LIMIT $2 OFFSET $3 FOR UPDATE OF n SKIP LOCKED""",
                 r -> new ConversationResealing.Sealed(r.getUUID("conversation_id"),
                         List.of(Notes.binding(tenant, r.getUUID("conversation_id"), r.getUUID("id"))),
                         List.of(r.getBuffer("body_enc").getBytes()), List.of(r.getUUID("id"))),

@@ -23,7 +23,7 @@ class JournalResealer implements Resealer {
     public long reseal(UUID tenant) {
         return resealing.run(tenant, """
                 SELECT id, conversation_id, payload_enc FROM journal_entry
-                WHERE tenant_id = $1 AND payload_key <> 0 LIMIT $2 FOR UPDATE SKIP LOCKED""",
+                WHERE tenant_id = $1 AND payload_key <> 0 ORDER BY id LIMIT $2 OFFSET $3 FOR UPDATE SKIP LOCKED""",
                 r -> new ConversationResealing.Sealed(r.getUUID("conversation_id"),
                         List.of(Binding.journalEntry(tenant, r.getUUID("conversation_id"), r.getUUID("id"))),
                         List.of(r.getBuffer("payload_enc").getBytes()),
